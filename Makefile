@@ -1,0 +1,63 @@
+# policyreport: `make report` renders the report, `make test` runs the tests.
+# Both create .venv on first use from the pinned lock file; later runs install nothing.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# matplotlib writes its font cache here instead of the user's home.
+export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
+
+.PHONY: help venv check scan report test lint format lab bench lock clean
+
+help: ## Show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "policyreport needs Python 3.11, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+venv: $(STAMP) ## Create .venv from requirements.lock (only when missing or stale)
+
+check: $(STAMP) ## Validate the data: checksums, facts, derived figures, scanner coverage
+	$(BIN)/policyreport check
+
+scan: $(STAMP) ## List every numeric mention in the source page(s)
+	$(BIN)/policyreport scan data/sources/*.txt
+
+report: $(STAMP) ## Render every notebook and assemble report/report.<lang>.{html,pdf}
+	$(BIN)/policyreport build
+
+test: $(STAMP) ## Lint, format check and the whole test suite
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/pytest
+
+lint: $(STAMP) ## Lint only
+	$(BIN)/ruff check src tests
+
+format: $(STAMP) ## Format the code in place
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+lab: $(STAMP) ## Start JupyterLab on the project
+	$(BIN)/jupyter lab --notebook-dir=.
+
+bench: $(STAMP) ## Benchmark the build against papermill + nbconvert by hand
+	$(BIN)/python -m policyreport.bench
+
+lock: ## Re-resolve dependencies from pyproject.toml into requirements.lock
+	rm -rf .cache/lock-venv && $(PYTHON) -m venv .cache/lock-venv
+	.cache/lock-venv/bin/python -m pip install --quiet -e '.[dev]'
+	( echo '# Fully pinned environment for policyreport (pip freeze of the resolved install).'; \
+	  echo '# Regenerate with `make lock` after changing the dependency ranges in pyproject.toml.'; \
+	  .cache/lock-venv/bin/python -m pip freeze --all --exclude-editable | grep -v -E '^(pip|wheel)==' ) > requirements.lock
+
+clean: ## Remove generated files (figures, report outputs, caches); keeps .venv
+	rm -rf figures/*/ report/*.html report/*.pdf report/notebooks .cache .pytest_cache .ruff_cache

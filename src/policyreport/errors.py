@@ -1,0 +1,133 @@
+"""One exception hierarchy for everything a user can get wrong.
+
+Each class carries structured fields (file, row, field, expected, found …) so that tests and
+callers can inspect them, and renders itself as one readable line for the CLI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class PolicyReportError(Exception):
+    """Base class: str(error) is the one line a user sees."""
+
+
+def _where(file: str | Path | None, row: int | None = None, field: str | None = None) -> str:
+    parts = []
+    if file is not None:
+        parts.append(str(file))
+    if row is not None:
+        parts.append(f"row {row}")
+    if field is not None:
+        parts.append(f"field '{field}'")
+    return ", ".join(parts)
+
+
+@dataclass
+class DataError(PolicyReportError):
+    """A data file (CSV, JSON, text) is not what it should be.
+
+    row counts data rows from 1 (the header is row 0), so it matches what a spreadsheet
+    shows minus one; `line` in the message is the physical line in the file.
+    """
+
+    file: str | Path
+    expected: str
+    found: str | None = None
+    row: int | None = None
+    field: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        found = f"; found {self.found!r}" if self.found is not None else ""
+        return f"{_where(self.file, self.row, self.field)}: expected {self.expected}{found}"
+
+
+@dataclass
+class ChecksumError(PolicyReportError):
+    """A verbatim source changed since its metadata recorded its checksum."""
+
+    file: str | Path
+    expected: str
+    found: str
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file}: sha256 {self.found[:12]}… does not match the recorded "
+            f"{self.expected[:12]}…; the verbatim source was edited"
+        )
+
+
+@dataclass
+class CoverageError(PolicyReportError):
+    """Numeric mentions that no fact covers and no exclusion explains."""
+
+    file: str | Path
+    mentions: list[str]
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        shown = "; ".join(self.mentions[:5])
+        more = f" (+{len(self.mentions) - 5} more)" if len(self.mentions) > 5 else ""
+        return (
+            f"{self.file}: {len(self.mentions)} numeric mention(s) neither covered by a fact "
+            f"nor excluded with a reason: {shown}{more}"
+        )
+
+
+@dataclass
+class ParameterError(PolicyReportError):
+    """A notebook or build parameter has a wrong name, type or value."""
+
+    parameter: str
+    expected: str
+    found: object = None
+    notebook: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.notebook}: " if self.notebook else ""
+        return f"{where}parameter '{self.parameter}': expected {self.expected}; found {self.found!r}"
+
+
+@dataclass
+class NotebookExecutionError(PolicyReportError):
+    """A cell failed while the build executed a notebook."""
+
+    notebook: str
+    cell: int
+    ename: str
+    evalue: str
+    kept_at: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        kept = f" (executed notebook kept at {self.kept_at})" if self.kept_at else ""
+        return f"{self.notebook}, cell {self.cell}: {self.ename}: {self.evalue}{kept}"
+
+
+@dataclass
+class BuildError(PolicyReportError):
+    """The report could not be assembled (spec, template, font, PDF)."""
+
+    step: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"{self.step}: {self.reason}"
