@@ -58,6 +58,7 @@ lock: ## Re-resolve dependencies from pyproject.toml into requirements.lock
 	( echo '# Fully pinned environment for policyreport (pip freeze of the resolved install).'; \
 	  echo '# Regenerate with `make lock` after changing the dependency ranges in pyproject.toml.'; \
 	  .cache/lock-venv/bin/python -m pip freeze --all --exclude-editable | grep -v -E '^(pip|wheel)==' ) > requirements.lock
+	.cache/lock-venv/bin/python -m policyreport.envfile
 
 clean: ## Remove generated files (figures, report outputs, caches); keeps .venv
 	rm -rf figures/*/ report/*.html report/*.pdf report/notebooks .cache .pytest_cache .ruff_cache

@@ -24,9 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="policyreport",
         description="Reproducible policy-analysis reports from Chinese news pages.",
     )
-    parser.add_argument(
-        "--verbose", action="store_true", help="show a full traceback on errors"
-    )
+    parser.add_argument("--verbose", action="store_true", help="show a full traceback on errors")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)

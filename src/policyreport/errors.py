@@ -29,8 +29,7 @@ def _where(file: str | Path | None, row: int | None = None, field: str | None = 
 class DataError(PolicyReportError):
     """A data file (CSV, JSON, text) is not what it should be.
 
-    row counts data rows from 1 (the header is row 0), so it matches what a spreadsheet
-    shows minus one; `line` in the message is the physical line in the file.
+    row numbers as a spreadsheet shows them: the header is row 1, the first record row 2.
     """
 
     file: str | Path
@@ -98,7 +97,9 @@ class ParameterError(PolicyReportError):
 
     def __str__(self) -> str:
         where = f"{self.notebook}: " if self.notebook else ""
-        return f"{where}parameter '{self.parameter}': expected {self.expected}; found {self.found!r}"
+        return (
+            f"{where}parameter '{self.parameter}': expected {self.expected}; found {self.found!r}"
+        )
 
 
 @dataclass
