@@ -1,0 +1,241 @@
+"""The one call a notebook makes after its parameters cell:
+
+    from policyreport.notebook import setup
+    ctx = setup(notebook="01_topic", lang=lang, data_dir=data_dir, figures_dir=figures_dir,
+                fx_rate=fx_rate)
+
+It checks the parameters (the same rules as the build's check before any kernel starts),
+loads the dataset with the assumption overrides, applies the chart style and makes
+figures/<lang>/. The returned `Context` speaks the report protocol in the notebook's
+language: every text is given in both languages side by side and `lang` picks one, so both
+reports come from the same analysis.
+
+    ctx.heading(zh="城市出口", en="The city's exports")
+    ctx.say(zh="{exports:period}，出口额达{exports}，同比{yoy:growth}。",
+            en="In {exports:period} exports reached {exports}, {yoy:growth} year on year.",
+            exports="city_exports_2025", yoy="city_exports_2025_yoy")
+
+Placeholder values are figure ids (str) or Figures; see policyreport.narrative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from policyreport import charts, narrative, paths
+from policyreport.fmt import check_lang
+from policyreport.narrative import Html
+from policyreport.params import read_parameters, validate
+from policyreport.records import Figure
+
+DEFAULT_DATA_DIR = "data"
+DEFAULT_FIGURES_DIR = "figures"
+
+
+def resolve(path: str | Path) -> Path:
+    """A parameter path: absolute as given, relative from the project root (never the CWD)."""
+    path = Path(path)
+    return path if path.is_absolute() else paths.ROOT / path
+
+
+def notebook_path(notebook: str | Path) -> Path:
+    """'01_topic' -> <root>/notebooks/01_topic.ipynb; a path with a suffix is taken as is
+    (relative to the project root)."""
+    path = Path(notebook)
+    if path.suffix != ".ipynb":
+        return paths.NOTEBOOKS / f"{path.name}.ipynb"
+    return resolve(path)
+
+
+@dataclass
+class Context:
+    """What a notebook needs after setup; see the module docstring."""
+
+    notebook: str
+    lang: str
+    params: dict
+    ds: object  # policyreport.dataset.Dataset
+    figures_dir: Path  # charts go to figures_dir/<lang>/
+    source_names: dict[str, str] = field(
+        default_factory=lambda: {"zh": "原文版面", "en": "the source page"}
+    )
+
+    # -- figures and words --
+
+    def fig(self, ident: str | Figure) -> Figure:
+        """The Figure of a fact, derived figure or assumption id."""
+        return ident if isinstance(ident, Figure) else self.ds.figure(ident)
+
+    def figs(self, *idents: str | Figure) -> list[Figure]:
+        return [self.fig(ident) for ident in idents]
+
+    def t(self, zh: str, en: str) -> str:
+        """The text in the notebook's language."""
+        return zh if self.lang == "zh" else en
+
+    def cite(self, zh: str, en: str) -> None:
+        """Name the source in chart source lines, e.g. cite(zh="某报版面", en="a newspaper page")."""
+        self.source_names = {"zh": zh, "en": en}
+
+    def _values(self, placeholders: dict) -> dict:
+        values = {}
+        for name, value in placeholders.items():
+            if isinstance(value, str) and not isinstance(value, Html):
+                value = self.fig(value)
+            values[name] = value
+        return values
+
+    def text(self, zh: str, en: str, **placeholders) -> str:
+        """A template filled as plain text (no links), e.g. for chart titles and alt text."""
+        return narrative.render(self.t(zh, en), self.lang, link=False, **self._values(placeholders))
+
+    # -- report elements --
+
+    def heading(
+        self, zh: str, en: str, level: int = 2, id: str | None = None, **placeholders
+    ) -> Html:
+        """Chapter (level 2, one per notebook) or section (3) heading. The id defaults to
+        a slug of the English text, so both reports share anchors."""
+        values = self._values(placeholders)
+        ident = id or narrative.slug(narrative.render(en, "en", link=False, **values))
+        if values:
+            return narrative.heading(self.t(zh, en), level, ident, self.lang, **values)
+        return narrative.heading(self.t(zh, en), level, ident)
+
+    def say(self, zh: str, en: str, **placeholders) -> Html:
+        """A paragraph; placeholders name figures (ids or Figures)."""
+        return narrative.paragraph(self.t(zh, en), self.lang, **self._values(placeholders))
+
+    def note(self, zh: str, en: str, **placeholders) -> Html:
+        """A caveat."""
+        return narrative.note(self.t(zh, en), self.lang, **self._values(placeholders))
+
+    def table(
+        self,
+        rows: Iterable[Sequence],
+        columns_zh: Sequence[str],
+        columns_en: Sequence[str],
+        id: str,
+        caption_zh: str,
+        caption_en: str,
+        **placeholders,
+    ) -> Html:
+        """A table. Cells: a Figure or figure id given as ctx.fig(id), a (Figure, style) pair,
+        a (zh, en) pair of strings, a str, or None."""
+        values = self._values(placeholders)
+        caption = narrative.render(self.t(caption_zh, caption_en), self.lang, **values)
+        resolved = [[self._cell(cell) for cell in row] for row in rows]
+        return narrative.table(resolved, self.t(columns_zh, columns_en), id, caption, self.lang)
+
+    def _cell(self, cell):
+        if isinstance(cell, tuple) and len(cell) == 2 and all(isinstance(c, str) for c in cell):
+            return self.t(*cell)
+        return cell
+
+    # -- charts --
+
+    def source(self, figures: Sequence[Figure]) -> str:
+        """The source line of a chart of `figures`, in the notebook's language."""
+        return charts.source_line(self.source_names[self.lang], figures, self.lang)
+
+    def hbar(
+        self,
+        figures: Sequence[str | Figure],
+        labels_zh: Sequence[str],
+        labels_en: Sequence[str],
+        title_zh: str,
+        title_en: str,
+        **placeholders,
+    ):
+        """charts.hbar in the notebook's language; titles and labels are templates that may
+        use placeholders (e.g. a label "整体，{total:period}")."""
+        figs = self.figs(*figures)
+        if len(labels_zh) != len(labels_en):
+            raise ValueError(f"{len(labels_zh)} Chinese labels but {len(labels_en)} English ones")
+        return charts.hbar(
+            figs,
+            [
+                self.text(zh, en, **placeholders)
+                for zh, en in zip(labels_zh, labels_en, strict=True)
+            ],
+            self.text(title_zh, title_en, **placeholders),
+            self.lang,
+            self.source(figs),
+        )
+
+    def series(
+        self,
+        points: Sequence[str | Figure],
+        title_zh: str,
+        title_en: str,
+        kind: str = "column",
+        labels_zh: Sequence[str] | None = None,
+        labels_en: Sequence[str] | None = None,
+        **placeholders,
+    ):
+        """charts.series in the notebook's language; x labels default to the periods."""
+        figs = self.figs(*points)
+        labels = None
+        if labels_zh and labels_en:
+            labels = [
+                self.text(zh, en, **placeholders)
+                for zh, en in zip(labels_zh, labels_en, strict=True)
+            ]
+        return charts.series(
+            figs,
+            self.text(title_zh, title_en, **placeholders),
+            self.lang,
+            self.source(figs),
+            labels=labels,
+            kind=kind,
+        )
+
+    def chart(
+        self,
+        fig,
+        name: str,
+        caption_zh: str,
+        caption_en: str,
+        alt_zh: str,
+        alt_en: str,
+        **placeholders,
+    ) -> Html:
+        """Save a matplotlib figure to figures/<lang>/<name>.svg|png and show it in the
+        report as <figure id="fig-<name>">; caption and alt text are templates."""
+        svg = charts.save(fig, name, self.lang, self.figures_dir)
+        values = self._values(placeholders)
+        caption = narrative.render(self.t(caption_zh, caption_en), self.lang, **values)
+        alt = narrative.render(self.t(alt_zh, alt_en), self.lang, link=False, **values)
+        return narrative.figure_html(svg, f"fig-{name}", caption, str(alt))
+
+
+def setup(notebook: str, **params) -> Context:
+    """Validate the parameters, load the dataset with the assumption overrides, apply the
+    chart style, make figures/<lang>/ and return the notebook's Context.
+
+    Pass every parameter of the notebook's parameters cell. Paths resolve from the project
+    root (policyreport.paths.ROOT), never from the working directory."""
+    from policyreport.assumptions import assumption_parameters
+    from policyreport.dataset import load_dataset
+
+    path = notebook_path(notebook)
+    name = path.stem
+    specs = read_parameters(path) if path.is_file() else None
+    default_data = specs["data_dir"].default if specs and "data_dir" in specs else None
+    data_dir = params.get("data_dir", default_data or DEFAULT_DATA_DIR)
+    # A data_dir that is not a string fails validation below, before anything is loaded.
+    names = (
+        assumption_parameters(resolve(data_dir) / "assumptions.csv")
+        if isinstance(data_dir, str)
+        else set()
+    )
+    values = validate(params, specs, notebook=name, assumption_parameters=names)
+    lang = check_lang(values.get("lang", "zh"))
+    overrides = {key: values[key] for key in names if values.get(key) is not None}
+    ds = load_dataset(data_dir=resolve(data_dir), overrides=overrides)
+    charts.apply_style()
+    figures_dir = resolve(values.get("figures_dir") or DEFAULT_FIGURES_DIR)
+    (figures_dir / lang).mkdir(parents=True, exist_ok=True)
+    return Context(notebook=name, lang=lang, params=values, ds=ds, figures_dir=figures_dir)
