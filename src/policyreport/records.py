@@ -27,7 +27,7 @@ class Figure:
 
     @property
     def anchor(self) -> str:
-        """The id of the appendix row this figure links to, e.g. 'fact-wh_exec_2025'."""
+        """The id of the appendix row this figure links to, e.g. 'fact-' + id."""
         return f"{self.ref}-{self.id}"
 
     @property
