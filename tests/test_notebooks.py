@@ -1,0 +1,728 @@
+"""Every numbered notebook (notebooks/NN_*.ipynb, found when the tests are collected, so a
+notebook added later is covered without touching this file), checked against the contracts
+of docs/architecture.md.
+
+Static checks (fast): committed without outputs, parameters cell first, no functions or
+classes, `papermill --help-notebook` shows every parameter with its meaning, every invalid
+parameter gives its one-line ParameterError, report/report.toml lists exactly the notebooks.
+
+Executed checks (slow): each (notebook, language) runs once through papermill, from a
+directory that is not the project root, with figures going to a scratch directory; the two
+languages of a notebook run side by side in two kernels. Then: the chart files, missing
+glyphs and stderr, every number traced to data/, the chapter structure, the two languages
+saying the same thing, a wrong language failing in the setup cell, and an assumption
+override reaching the text.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import concurrent.futures
+import contextlib
+import json
+import os
+import re
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from policyreport.errors import ParameterError
+from policyreport.fmt import LANGUAGES, STYLES, format_figure
+from policyreport.records import REF_KINDS
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK_DIR = ROOT / "notebooks"
+NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob(NOTEBOOK_GLOB))
+SPEC = ROOT / "report" / "report.toml"
+KERNEL = "python3"
+#: The notebook that shows a CNY conversion; any notebook declaring usd_cny will do if absent.
+OVERRIDE_NOTEBOOK = "01_wuhan_outsourcing"
+OVERRIDE = {"usd_cny": 7.0}
+
+#: A digit or a Chinese numeral: what every formatted figure contains.
+NUMERAL = re.compile(r"[0-9〇零一二三四五六七八九十百千万亿两]")
+REF_ATTRS = tuple(f"data-{kind}" for kind in REF_KINDS)
+
+nb_params = pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
+lang_params = pytest.mark.parametrize("lang", LANGUAGES)
+
+
+# --- reading notebooks -------------------------------------------------------------------
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def source(cell: dict) -> str:
+    text = cell.get("source", "")
+    return "".join(text) if isinstance(text, list) else text
+
+
+def joined(value) -> str:
+    return "".join(value) if isinstance(value, list) else (value or "")
+
+
+def code_cells(notebook: dict) -> list[tuple[int, dict]]:
+    """(index among all cells, counted from 1 as JupyterLab shows them, cell)."""
+    return [
+        (number, cell)
+        for number, cell in enumerate(notebook.get("cells", []), start=1)
+        if cell.get("cell_type") == "code"
+    ]
+
+
+def top_element(markup: str):
+    from bs4 import BeautifulSoup
+    from bs4.element import Tag
+
+    soup = BeautifulSoup(markup, "html.parser")
+    return next((node for node in soup.contents if isinstance(node, Tag)), None)
+
+
+def report_outputs(notebook: dict) -> list[tuple[int, str, object]]:
+    """(cell number, html, top element) of every output that speaks to the report: a
+    text/html output whose top element carries data-report."""
+    found = []
+    for number, cell in code_cells(notebook):
+        for output in cell.get("outputs", []):
+            markup = joined(output.get("data", {}).get("text/html"))
+            if not markup:
+                continue
+            top = top_element(markup)
+            if top is not None and top.has_attr("data-report"):
+                found.append((number, markup, top))
+    return found
+
+
+def output_texts(notebook: dict) -> list[tuple[int, str, str]]:
+    """(cell number, kind, text) of every textual output: streams, plain reprs, errors."""
+    texts = []
+    for number, cell in code_cells(notebook):
+        for output in cell.get("outputs", []):
+            kind = output.get("output_type")
+            if kind == "stream":
+                texts.append((number, f"stream {output.get('name')}", joined(output.get("text"))))
+            elif kind == "error":
+                body = "\n".join([output.get("ename", ""), output.get("evalue", "")])
+                texts.append(
+                    (number, "error", body + "\n" + "\n".join(output.get("traceback", [])))
+                )
+            else:
+                plain = joined(output.get("data", {}).get("text/plain"))
+                if plain:
+                    texts.append((number, f"{kind} text/plain", plain))
+    return texts
+
+
+# --- executing ---------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """One papermill execution of a notebook."""
+
+    notebook: Path
+    lang: str
+    parameters: dict
+    output: Path
+    figures_dir: Path
+    executed: dict | None = None  # the executed notebook as written (also after a failure)
+    error: BaseException | None = None
+    seconds: float = 0.0
+
+    @property
+    def name(self) -> str:
+        return f"{self.notebook.stem} ({self.lang})"
+
+    def problem(self) -> str:
+        from papermill.exceptions import PapermillExecutionError
+
+        error = self.error
+        if isinstance(error, PapermillExecutionError):
+            return (
+                f"{self.name} failed at In [{error.exec_count}] ({self.failed_cell_text()!r}): "
+                f"{error.ename}: {error.evalue} (executed notebook: {self.output})"
+            )
+        first = (str(error).strip().splitlines() or [""])[0]
+        return f"{self.name} did not run: {type(error).__name__}: {first}"
+
+    def failed_cells(self) -> list[dict]:
+        """The cells of the executed notebook with an error output (papermill also adds a
+        markdown cell at the top of a failed notebook, so its cell_index is off by one)."""
+        cells = (self.executed or {}).get("cells", [])
+        return [
+            c for c in cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))
+        ]
+
+    def failed_cell_text(self) -> str:
+        failed = self.failed_cells()
+        return source(failed[0]).strip().splitlines()[0][:80] if failed else "?"
+
+    def ok(self) -> dict:
+        """The executed notebook; fails the test (with the cell's exception) if it did not run."""
+        if self.error is not None:
+            pytest.fail(self.problem(), pytrace=False)
+        assert self.executed is not None
+        return self.executed
+
+
+def _execute(run: Run, cwd: Path) -> Run:
+    import papermill
+
+    started = time.monotonic()
+    try:
+        papermill.execute_notebook(
+            str(run.notebook),
+            str(run.output),
+            parameters=run.parameters,
+            kernel_name=KERNEL,
+            cwd=str(cwd),
+            progress_bar=False,
+            # ipykernel's warning about its TCP transport goes to the kernel's own stderr,
+            # not to any cell; silence it as the build does.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+    except Exception as error:  # a failing cell, a dead kernel …: reported by each test
+        run.error = error
+    run.seconds = time.monotonic() - started
+    if run.output.is_file():
+        run.executed = load(run.output)
+    return run
+
+
+def execute_together(runs: list[Run], cwd: Path) -> list[Run]:
+    """Run up to two notebooks at a time, each in its own kernel.
+
+    papermill changes the working directory of the whole process to `cwd` while it executes
+    and back afterwards; threads doing so with different directories would race. So every
+    run uses the same `cwd` and the process stays in it throughout: each chdir is a no-op."""
+    with contextlib.chdir(cwd), concurrent.futures.ThreadPoolExecutor(2) as pool:
+        return list(pool.map(lambda run: _execute(run, cwd), runs))
+
+
+class Executions:
+    """Executes each (notebook, language) with the default parameters once, both languages
+    of a notebook together, and keeps the results for every test that asks."""
+
+    def __init__(self, base: Path, cwd: Path) -> None:
+        self.base = base
+        self.cwd = cwd
+        self.runs: dict[tuple[Path, str], Run] = {}
+
+    def make(self, notebook: Path, lang, label: str, **extra) -> Run:
+        figures_dir = self.base / f"{notebook.stem}.{label}" / "figures"
+        figures_dir.mkdir(parents=True)
+        return Run(
+            notebook=notebook,
+            lang=lang,
+            parameters={"lang": lang, "figures_dir": str(figures_dir), **extra},
+            output=self.base / f"{notebook.stem}.{label}.ipynb",
+            figures_dir=figures_dir,
+        )
+
+    def default(self, notebook: Path, lang: str) -> Run:
+        if (notebook, lang) not in self.runs:
+            runs = [self.make(notebook, each, each) for each in LANGUAGES]
+            for run in execute_together(runs, self.cwd):
+                self.runs[(notebook, run.lang)] = run
+        return self.runs[(notebook, lang)]
+
+
+@pytest.fixture(scope="module")
+def scratch_cwd(tmp_path_factory) -> Path:
+    """The working directory of every kernel: anywhere but the project root, so that a path
+    resolved from the CWD instead of the project root fails."""
+    cwd = tmp_path_factory.mktemp("elsewhere").resolve()
+    assert cwd != ROOT and ROOT not in cwd.parents
+    return cwd
+
+
+@pytest.fixture(scope="module")
+def executions(tmp_path_factory, scratch_cwd):
+    with pytest.MonkeyPatch.context() as patch:
+        # As `make test` does: matplotlib keeps its font cache in the project, not in a home
+        # directory where a first run would print "building the font cache" to stderr.
+        if not os.environ.get("MPLCONFIGDIR"):
+            patch.setenv("MPLCONFIGDIR", str(ROOT / ".cache" / "matplotlib"))
+        yield Executions(tmp_path_factory.mktemp("executed"), scratch_cwd)
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    from policyreport.dataset import load_dataset
+
+    return load_dataset()
+
+
+# --- what the checks share ---------------------------------------------------------------
+
+
+def displayed_forms(fig, lang: str) -> set[str]:
+    """Every way format_figure can show `fig` (one per style)."""
+    forms = set()
+    for style in STYLES:
+        with contextlib.suppress(ValueError):  # e.g. style "period" of an undated figure
+            forms.add(format_figure(fig, lang, style=style))
+    return forms
+
+
+def refs(markup: str) -> list:
+    """Every element that is, or claims to be, a reference to a figure."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(markup, "html.parser")
+    return soup.find_all(
+        lambda tag: (
+            any(tag.has_attr(attr) for attr in REF_ATTRS)
+            or (tag.name == "a" and "ref" in (tag.get("class") or []))
+        )
+    )
+
+
+def ref_problems(markup: str, ds, lang: str) -> list[str]:
+    """What is wrong with the references of one report output, one line each."""
+    problems = []
+    for tag in refs(markup):
+        text = tag.get_text()
+        kinds = [kind for kind in REF_KINDS if tag.has_attr(f"data-{kind}")]
+        if len(kinds) != 1:
+            problems.append(f"{str(tag)[:120]}: needs exactly one of {', '.join(REF_ATTRS)}")
+            continue
+        kind = kinds[0]
+        ident = tag[f"data-{kind}"]
+        fig = ds.figures.get(ident)
+        if fig is None:
+            problems.append(f'data-{kind}="{ident}" ({text!r}): no such id in data/')
+            continue
+        if fig.ref != kind:
+            problems.append(f'data-{kind}="{ident}": {ident} is a {fig.ref}, not a {kind}')
+        if tag.name != "a" or "ref" not in (tag.get("class") or []):
+            problems.append(f'data-{kind}="{ident}" is on a <{tag.name}>, not an <a class="ref">')
+        if tag.get("href") != f"#{fig.anchor}":
+            problems.append(f"{ident}: href {tag.get('href')!r}, expected '#{fig.anchor}'")
+        forms = displayed_forms(fig, lang)
+        if text not in forms:
+            problems.append(
+                f"{ident}: the link shows {text!r}; format_figure gives {sorted(forms)}"
+            )
+        if not NUMERAL.search(text):
+            problems.append(f"{ident}: the link shows {text!r}, which has no number in it")
+    return problems
+
+
+def in_context(text: str, mention: str, width: int = 15) -> str:
+    """`mention` with a few characters either side of its first occurrence in `text`."""
+    at = text.find(mention)
+    if at < 0:
+        return mention
+    return f"{mention!r} in …{text[max(0, at - width) : at + len(mention) + width]}…"
+
+
+def ref_texts(notebook: dict) -> list[tuple[str, str]]:
+    """(figure id, shown text) of every reference, in document order."""
+    shown = []
+    for _, markup, _ in report_outputs(notebook):
+        for tag in refs(markup):
+            ident = next((tag[a] for a in REF_ATTRS if tag.has_attr(a)), None)
+            shown.append((ident, tag.get_text()))
+    return shown
+
+
+def assumption_names() -> set[str]:
+    from policyreport.assumptions import assumption_parameters
+
+    return assumption_parameters()
+
+
+# --- fast: the spec and the committed notebooks -----------------------------------------
+
+
+def test_report_spec_lists_exactly_the_notebooks():
+    spec = tomllib.loads(SPEC.read_text(encoding="utf-8"))
+    notebook_dir = (SPEC.parent / spec["report"].get("notebook_dir", "../notebooks")).resolve()
+    assert notebook_dir == NOTEBOOK_DIR.resolve()
+    listed = [entry["name"] for entry in spec.get("notebook", [])]
+    assert len(listed) == len(set(listed)), f"listed twice in {SPEC.name}: {listed}"
+    missing = [name for name in listed if not (notebook_dir / f"{name}.ipynb").is_file()]
+    assert not missing, f"report.toml lists notebooks that are not in notebooks/: {missing}"
+    on_disk = [path.stem for path in sorted(notebook_dir.glob(NOTEBOOK_GLOB))]
+    unlisted = [name for name in on_disk if name not in listed]
+    assert not unlisted, f"notebooks/ has notebooks report.toml does not list: {unlisted}"
+
+
+@nb_params
+def test_committed_without_outputs(notebook):
+    dirty = [
+        f"cell {number}: {len(cell.get('outputs', []))} output(s), "
+        f"execution_count {cell.get('execution_count')!r}"
+        for number, cell in code_cells(load(notebook))
+        if cell.get("outputs") != [] or cell.get("execution_count") is not None
+    ]
+    assert not dirty, f"{notebook.name} is committed with outputs (run nbstripout): {dirty}"
+
+
+@nb_params
+def test_first_code_cell_is_the_parameters_cell(notebook):
+    cells = code_cells(load(notebook))
+    assert cells, f"{notebook.name} has no code cell"
+    number, first = cells[0]
+    tags = first.get("metadata", {}).get("tags", [])
+    assert "parameters" in tags, f"{notebook.name}: code cell {number} is not tagged 'parameters'"
+
+
+@nb_params
+def test_no_functions_or_classes(notebook):
+    """Reusable code belongs in src/policyreport, where it is tested; a notebook only calls it."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    transform = TransformerManager().transform_cell  # %magics and !shell to plain Python
+    found = []
+    for number, cell in code_cells(load(notebook)):
+        tree = ast.parse(transform(source(cell)), filename=f"{notebook.name}, cell {number}")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                found.append(
+                    f"cell {number}, line {node.lineno}: {type(node).__name__} {node.name}"
+                )
+            elif isinstance(node, ast.Lambda):
+                found.append(f"cell {number}, line {node.lineno}: lambda")
+    assert not found, f"{notebook.name} defines functions or classes: {found}"
+
+
+@nb_params
+def test_papermill_help_lists_every_parameter_with_its_meaning(notebook, capsys):
+    import click
+    from papermill.cli import papermill as papermill_cli
+    from papermill.inspection import display_notebook_help, inspect_notebook
+
+    from policyreport.params import read_parameters
+
+    specs = read_parameters(notebook)
+    assert specs, f"{notebook.name} declares no parameters"
+    inferred = inspect_notebook(str(notebook))
+    assert list(inferred) == list(specs), "papermill sees other parameters than the cell has"
+    context = click.Context(papermill_cli, info_name="papermill")
+    assert display_notebook_help(context, str(notebook), {}) == 0
+    shown = capsys.readouterr().out
+    for spec in specs.values():
+        assert spec.help, f"{spec.name} has no help text"
+        assert inferred[spec.name]["help"] == spec.help
+        assert f"  {spec.name}: {spec.type} (default " in shown
+        assert spec.help in shown
+    assert "Unknown type" not in shown
+
+
+# (id, parameter, value, what the error expects when the notebook declares the parameter)
+INVALID = [
+    ("lang-fr", "lang", "fr", 'a report language, one of "zh", "en"'),
+    ("lang-int", "lang", 1, 'a report language, one of "zh", "en"'),
+    ("usd_cny-negative", "usd_cny", -7.1, "a positive finite number"),
+    ("usd_cny-str", "usd_cny", "seven", "a positive finite number"),
+    ("unknown-name", "colour", "red", "a parameter of this notebook"),
+]
+
+
+@nb_params
+@pytest.mark.parametrize(
+    ("parameter", "value", "expected"),
+    [case[1:] for case in INVALID],
+    ids=[case[0] for case in INVALID],
+)
+def test_invalid_parameter_gives_its_one_line_error(notebook, parameter, value, expected):
+    from policyreport.params import check_notebook_parameters, read_parameters
+
+    if parameter not in read_parameters(notebook):
+        expected = "a parameter of this notebook"  # e.g. usd_cny where it is not declared
+    with pytest.raises(ParameterError) as caught:
+        check_notebook_parameters(notebook, {parameter: value}, assumption_names())
+    error = caught.value
+    message = str(error)
+    assert error.parameter == parameter
+    assert error.notebook == notebook.stem
+    assert message.startswith(f"{notebook.stem}: parameter '{parameter}': expected {expected}")
+    assert message.endswith(f"found {value!r}")
+    assert "\n" not in message
+
+
+@nb_params
+def test_defaults_and_both_languages_are_valid(notebook):
+    from policyreport.params import check_notebook_parameters
+
+    names = assumption_names()
+    for lang in LANGUAGES:
+        values = check_notebook_parameters(notebook, {"lang": lang}, names)
+        assert values["lang"] == lang
+    # every declared assumption override defaults to None: the value in assumptions.csv
+    assert all(values[name] is None for name in names & set(values))
+
+
+# --- slow: executed ----------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@lang_params
+@nb_params
+def test_executes_from_elsewhere(notebook, lang, executions, scratch_cwd):
+    run = executions.default(notebook, lang)
+    executed = run.ok()
+    assert Path.cwd() != scratch_cwd  # the test process is back where it was
+    assert executed["metadata"]["papermill"]["parameters"]["lang"] == lang
+    assert not [o for _, c in code_cells(executed) for o in c["outputs"] if "ename" in o]
+
+
+@pytest.mark.slow
+@lang_params
+@nb_params
+def test_every_figure_is_saved_as_svg_and_png(notebook, lang, executions):
+    run = executions.default(notebook, lang)
+    executed = run.ok()
+    figures = [top for _, _, top in report_outputs(executed) if top["data-report"] == "figure"]
+    expected, problems = set(), []
+    for top in figures:
+        ident = top.get("id", "")
+        if not ident.startswith("fig-"):
+            problems.append(f"figure id {ident!r} does not start with 'fig-'")
+            continue
+        name = ident.removeprefix("fig-")
+        expected |= {f"{name}.svg", f"{name}.png"}
+        svg = run.figures_dir / lang / f"{name}.svg"
+        png = run.figures_dir / lang / f"{name}.png"
+        if not (svg.is_file() and png.is_file()):
+            continue  # reported by the set comparison below
+        src = top.find("img")["src"] if top.find("img") else ""
+        if base64.b64decode(src.partition("base64,")[2]) != svg.read_bytes():
+            problems.append(f"{ident}: the SVG shown is not the SVG saved as {svg.name}")
+        if not png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n"):
+            problems.append(f"{png.name} is not a PNG")
+    base = run.figures_dir / lang
+    saved = {p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file()}
+    assert saved == expected, (
+        f"{run.name}: files under <figures_dir>/{lang}/ differ from the figures shown "
+        f"(is figures_dir a parameter passed to setup()?): missing {sorted(expected - saved)}, "
+        f"not shown {sorted(saved - expected)}"
+    )
+    others = [p.name for p in run.figures_dir.iterdir() if p.name != lang]
+    assert not others, f"{run.name} wrote outside <figures_dir>/{lang}/: {others}"
+    assert not problems, problems
+
+
+@pytest.mark.slow
+@lang_params
+@nb_params
+def test_no_missing_glyph_and_nothing_on_stderr(notebook, lang, executions):
+    executed = executions.default(notebook, lang).ok()
+    problems = []
+    for number, kind, text in output_texts(executed):
+        if "Glyph" in text and "missing" in text:
+            problems.append(f"cell {number}, {kind}: {text.strip()[:300]}")
+        elif kind == "stream stderr":
+            problems.append(f"cell {number}, stderr: {text.strip()[:300]}")
+    assert not problems, problems
+
+
+@pytest.mark.slow
+@lang_params
+@nb_params
+def test_every_number_traces_to_the_data(notebook, lang, executions, dataset):
+    from policyreport.narrative import numbers_outside_refs
+
+    executed = executions.default(notebook, lang).ok()
+    outputs = report_outputs(executed)
+    assert outputs, "the notebook says nothing to the report"
+    problems = []
+    for number, markup, top in outputs:
+        where = f"cell {number}, {top.name}#{top.get('id', '')}[{top['data-report']}]"
+        loose = numbers_outside_refs(markup)
+        if loose:
+            text = top.get_text()
+            shown = [in_context(text, mention) for mention in loose]
+            problems.append(f"{where}: numbers outside a reference: {shown}")
+        problems += [f"{where}: {problem}" for problem in ref_problems(markup, dataset, lang)]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.slow
+@lang_params
+@nb_params
+def test_chapter_structure(notebook, lang, executions):
+    executed = executions.default(notebook, lang).ok()
+    tops = [top for _, _, top in report_outputs(executed)]
+    problems = []
+    chapters = [
+        heading
+        for top in tops
+        for heading in ([top] if top.name == "h2" else []) + top.find_all("h2")
+        if heading.get("data-report") == "heading"
+    ]
+    if len(chapters) != 1:
+        titles = [h.get_text() for h in chapters]
+        problems.append(f"{len(chapters)} level-2 headings, expected one: {titles}")
+    if tops and tops[0].name != "h2":
+        problems.append(f"the notebook starts with a <{tops[0].name}>, not its chapter title")
+    ids = [top.get("id") for top in tops if top.get("id")]
+    duplicates = sorted({ident for ident in ids if ids.count(ident) > 1})
+    if duplicates:
+        problems.append(f"duplicate ids: {duplicates}")
+    for top in tops:
+        kind, ident = top["data-report"], top.get("id", "")
+        if kind in ("figure", "table"):
+            caption = top.find("figcaption")
+            if caption is None or not caption.get_text().strip():
+                problems.append(f"{kind} {ident!r} has no caption")
+            if not ident.startswith("fig-" if kind == "figure" else "tab-"):
+                problems.append(f"{kind} id {ident!r} lacks its prefix")
+        if kind == "figure":
+            images = top.find_all("img")
+            if not images:
+                problems.append(f"figure {ident!r} has no image")
+            for image in images:
+                if not (image.get("alt") or "").strip():
+                    problems.append(f"figure {ident!r} has an image without alt text")
+    assert not problems, problems
+
+
+@pytest.mark.slow
+@nb_params
+def test_both_languages_say_the_same_thing(notebook, executions):
+    """Same elements with the same ids in the same order, and the same figures cited."""
+    runs = {lang: executions.default(notebook, lang).ok() for lang in LANGUAGES}
+    shape = {
+        lang: [(top["data-report"], top.name, top.get("id")) for _, _, top in report_outputs(nb)]
+        for lang, nb in runs.items()
+    }
+    cited = {lang: {ident for ident, _ in ref_texts(nb)} for lang, nb in runs.items()}
+    first, *others = LANGUAGES
+    for lang in others:
+        assert shape[lang] == shape[first], f"{lang} and {first} have different elements"
+        assert cited[lang] == cited[first], (
+            f"only in {first}: {sorted(cited[first] - cited[lang])}; "
+            f"only in {lang}: {sorted(cited[lang] - cited[first])}"
+        )
+
+
+@pytest.mark.slow
+@lang_params
+def test_element_ids_are_unique_across_notebooks(lang, executions):
+    """The report joins the chapters into one page: an id used twice breaks the build."""
+    owner: dict[str, str] = {}
+    clashes = []
+    for notebook in NOTEBOOKS:
+        run = executions.default(notebook, lang)
+        if run.error is not None:
+            continue  # reported by test_executes_from_elsewhere
+        for _, _, top in report_outputs(run.executed):
+            for tag in [top, *top.find_all(id=True)]:
+                ident = tag.get("id")
+                if ident and owner.setdefault(ident, notebook.stem) != notebook.stem:
+                    clashes.append(f"{ident!r} in {owner[ident]} and {notebook.stem}")
+    assert not clashes, clashes
+
+
+# --- slow: parameters that change or stop a run ------------------------------------------
+
+
+def override_notebook() -> Path | None:
+    from policyreport.params import read_parameters
+
+    def declares(path: Path) -> bool:
+        try:
+            return all(name in read_parameters(path) for name in OVERRIDE)
+        except ParameterError:
+            return False
+
+    candidates = [path for path in NOTEBOOKS if declares(path)]
+    preferred = [path for path in candidates if path.stem == OVERRIDE_NOTEBOOK]
+    return (preferred or candidates or [None])[0]
+
+
+@pytest.fixture(scope="module")
+def variant_runs(executions):
+    """In one batch: every notebook with lang="fr", and one with the usd_cny override."""
+    runs = {}
+    chosen = override_notebook()
+    if chosen is not None:  # first: the one full run overlaps the short failing ones
+        runs[("override", chosen)] = executions.make(chosen, "en", "override", **OVERRIDE)
+    runs.update({("fr", nb): executions.make(nb, "fr", "fr") for nb in NOTEBOOKS})
+    execute_together(list(runs.values()), executions.cwd)
+    return runs
+
+
+@pytest.mark.slow
+@nb_params
+def test_unknown_language_fails_in_the_setup_cell(notebook, variant_runs):
+    from papermill.exceptions import PapermillExecutionError
+
+    run = variant_runs[("fr", notebook)]
+    assert isinstance(run.error, PapermillExecutionError), (
+        f"lang='fr' should stop {notebook.stem} with a ParameterError; got "
+        + ("no error" if run.error is None else run.problem())
+    )
+    error = run.error
+    assert error.ename == "ParameterError", run.problem()
+    assert error.evalue == (
+        f"{notebook.stem}: parameter 'lang': expected a report language, one of "
+        '"zh", "en"; found \'fr\''
+    )
+    failed = run.failed_cells()
+    assert len(failed) == 1, f"{len(failed)} cells with an error output"
+    failed = failed[0]
+    assert failed["execution_count"] == error.exec_count
+    assert "setup(" in source(failed), (
+        f"failed in a cell that does not call setup(): {source(failed)[:200]}"
+    )
+    # the setup cell is the first code cell after the parameters (and injected parameters)
+    setup_cell = next(
+        cell
+        for cell in run.executed["cells"]
+        if cell["cell_type"] == "code"
+        and not {"parameters", "injected-parameters"} & set(cell["metadata"].get("tags", []))
+    )
+    assert failed is setup_cell, (
+        "ParameterError raised after the first cell that follows the parameters"
+    )
+    assert [o["ename"] for o in failed["outputs"] if o["output_type"] == "error"] == [
+        "ParameterError"
+    ]
+    assert not (run.figures_dir / "fr").exists(), "setup() made a directory for a bad language"
+
+
+@pytest.mark.slow
+def test_assumption_override_reaches_the_text(variant_runs, executions):
+    from policyreport.dataset import load_dataset
+
+    chosen = override_notebook()
+    if chosen is None:
+        pytest.skip(f"no notebook declares {', '.join(OVERRIDE)}")
+    default = ref_texts(executions.default(chosen, "en").ok())
+    overridden_run = variant_runs[("override", chosen)]
+    overridden = ref_texts(overridden_run.ok())
+
+    before, after = load_dataset(), load_dataset(overrides=OVERRIDE)
+    changed = {i for i, f in after.figures.items() if f.value != before.figures[i].value}
+    problems = []
+    for _, markup, _ in report_outputs(overridden_run.executed):
+        problems += ref_problems(markup, after, "en")
+    assert not problems, problems  # every link shows the overridden dataset's value
+    # Texts of figures that depend on the override, shown in the override run but neither
+    # in the default run nor as the default value would be formatted.
+    shown_before = set(default)
+    moved = {
+        (ident, text)
+        for ident, text in overridden
+        if ident in changed
+        and (ident, text) not in shown_before
+        and text not in displayed_forms(before.figures[ident], "en")
+    }
+    assert moved, (
+        f"no reference to a figure that depends on {OVERRIDE} shows a new value; "
+        f"figures that depend on it: {sorted(changed)}"
+    )
+    assert any(ident in changed for ident, _ in default)
+    if chosen.stem == OVERRIDE_NOTEBOOK:
+        assert "wh_exec_2025_cny" in {ident for ident, _ in moved}
