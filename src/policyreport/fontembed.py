@@ -19,7 +19,7 @@ from policyreport.errors import BuildError
 
 FAMILY = "Report Sans"
 # Bump when the subsetting options change, so cached subsets are rebuilt.
-_OPTIONS_VERSION = "1"
+_OPTIONS_VERSION = "2"
 
 
 def cjk_font_path() -> Path:
@@ -89,6 +89,9 @@ def subset_woff2(font_path: Path, characters: str, cache_dir: Path | None = None
     options.hinting = False  # screens and PDF readers hint themselves; saves a third
     options.recalc_timestamp = False  # keep head.modified: same input, same bytes
     options.name_IDs = ["*"]  # keep the licence and names of the font
+    # Proportional widths: English text asks for them (report.css), so that “quotes” and
+    # punctuation are not set full-width as in Chinese.
+    options.layout_features = [*options.layout_features, "pwid"]
     font = subset.load_font(str(font_path), options)
     try:
         subsetter = subset.Subsetter(options)
