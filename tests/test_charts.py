@@ -179,3 +179,13 @@ def test_wrap_breaks_chinese_anywhere_and_english_at_spaces():
     assert charts.wrap("推算约为33.3亿美元", 12) == "推算约为\n33.3亿美元"
     # closing punctuation never starts a line
     assert charts.wrap("一二三、四五", 6) == "一二三、\n四五"
+
+
+def test_counts_get_whole_number_ticks():
+    before = Figure(
+        id="a", ref="fact", value=10, unit="works", qualifier="more_than", period="2025"
+    )
+    after = Figure(id="b", ref="fact", value=20, unit="works", qualifier="more_than", period="2026")
+    fig = charts.series([before, after], "Output doubled", "en", "Source: test")
+    ticks = fig.axes[0].get_yticks()
+    assert all(float(tick).is_integer() for tick in ticks)

@@ -362,6 +362,16 @@ def _tick_formatter(lang: str):
 # --- builders ----------------------------------------------------------------------------
 
 
+def _whole_ticks_for_counts(axis, figures, scale) -> None:
+    """Whole-number ticks when every value on the axis is whole (works, firms, days):
+    a tick at 17.5 works would suggest a precision the data never had."""
+    from matplotlib.ticker import MaxNLocator
+
+    values = [v / scale.divisor for f in figures for v in (f.value, f.value_high) if v is not None]
+    if values and all(float(v).is_integer() for v in values):
+        axis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+
+
 def hbar(
     figures: Sequence[Figure],
     labels: Sequence[str],
@@ -417,6 +427,7 @@ def hbar(
         ax.xaxis.grid(True)
         ax.set_axisbelow(True)
         ax.xaxis.set_major_formatter(_tick_formatter(lang))
+        _whole_ticks_for_counts(ax.xaxis, figures, scale)
         ax.set_xlabel(scale.label)
         ax.set_xlim(0, None)
         _legend(fig, used, lang, color)
@@ -505,6 +516,7 @@ def series(
         ax.yaxis.grid(True)
         ax.set_axisbelow(True)
         ax.yaxis.set_major_formatter(_tick_formatter(lang))
+        _whole_ticks_for_counts(ax.yaxis, points, scale)
         ax.set_ylabel(scale.label)
         ax.set_ylim(0, None)
         if kind == "line":
