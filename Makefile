@@ -11,7 +11,16 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # matplotlib writes its font cache here instead of the user's home.
 export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
 
-.PHONY: help venv check scan report test lint format lab bench lock clean
+# Debian packages (tools/debian-packages installs the missing ones):
+#  - WeasyPrint's native libraries: Pango, and HarfBuzz with its subsetter (without
+#    libharfbuzz-subset0 a PDF takes ~20 s instead of ~2 s). No system font is needed: the
+#    report and the charts embed the CJK font that the pinned mplfonts wheel ships.
+#  - chromium, which tests/test_browser.py drives through Playwright: Playwright cannot
+#    download its own browser on a closed network, so the test runs Debian's /usr/bin/chromium.
+REPORT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0
+TEST_DEBS := $(REPORT_DEBS) chromium
+
+.PHONY: help venv debs-report debs-test check scan report test lint format lab bench lock clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -26,16 +35,22 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP) ## Create .venv from requirements.lock (only when missing or stale)
 
+debs-report:
+	@tools/debian-packages $(REPORT_DEBS)
+
+debs-test:
+	@tools/debian-packages $(TEST_DEBS)
+
 check: $(STAMP) ## Validate the data: checksums, facts, derived figures, scanner coverage
 	$(BIN)/policyreport check
 
 scan: $(STAMP) ## List every numeric mention in the source page(s)
 	$(BIN)/policyreport scan data/sources/*.txt
 
-report: $(STAMP) ## Render every notebook and assemble report/report.<lang>.{html,pdf}
+report: $(STAMP) debs-report ## Render every notebook and assemble report/report.<lang>.{html,pdf}
 	$(BIN)/policyreport build
 
-test: $(STAMP) ## Lint, format check and the whole test suite
+test: $(STAMP) debs-test ## Lint, format check and the whole test suite
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/pytest
@@ -50,7 +65,7 @@ format: $(STAMP) ## Format the code in place
 lab: $(STAMP) ## Start JupyterLab on the project
 	$(BIN)/jupyter lab --notebook-dir=.
 
-bench: $(STAMP) ## Benchmark the build against papermill + nbconvert by hand
+bench: $(STAMP) debs-report ## Benchmark the build against papermill + nbconvert by hand
 	$(BIN)/python -m policyreport.bench
 
 lock: ## Re-resolve dependencies from pyproject.toml into requirements.lock

@@ -36,10 +36,9 @@ def spec():
 
 
 @pytest.fixture(scope="module")
-def built(spec, tmp_path_factory):
-    out = tmp_path_factory.mktemp("report")
-    cache = tmp_path_factory.mktemp("cache")
-    result = build_report(BuildOptions(spec=SPEC, out=out, cache_dir=cache, quiet=True))
+def built(built_report):
+    # The cold build is conftest's `built_report`, shared with tests/test_browser.py.
+    out, cache, result = built_report
     return out, cache, result, snapshot(out)
 
 
