@@ -16,6 +16,7 @@ of the file metadata. A glyph missing from the font is an error, not a tofu box.
 from __future__ import annotations
 
 import io
+import os
 import re
 import unicodedata
 import warnings
@@ -570,8 +571,12 @@ def save(
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:
-    if not path.exists() or path.read_bytes() != data:
-        path.write_bytes(data)
+    """Write via a temporary file and rename, so an interrupted run never leaves half a chart."""
+    if path.exists() and path.read_bytes() == data:
+        return
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 SOURCE_WORDS = {
