@@ -189,3 +189,16 @@ def test_counts_get_whole_number_ticks():
     fig = charts.series([before, after], "Output doubled", "en", "Source: test")
     ticks = fig.axes[0].get_yticks()
     assert all(float(tick).is_integer() for tick in ticks)
+
+
+def test_an_amount_per_person_shares_the_axis_of_amounts_but_not_of_other_currencies():
+    loan = Figure(id="loan", ref="fact", value=1_500_000, unit="CNY", period="2026")
+    per = Figure(
+        id="per", ref="derived", value=496_111, unit="CNY_per_person_time", qualifier="at_most"
+    )
+    fig = charts.hbar([loan, per], ["loan", "per person-time"], "A title", "en", "Source: test")
+    labels = [text.get_text() for text in fig.axes[0].texts]
+    assert any("per person-time" in label for label in labels)  # each label keeps its unit
+    dollars = Figure(id="usd", ref="fact", value=1.0, unit="USD", period="2026")
+    with pytest.raises(ValueError, match="one chart, one unit"):
+        charts.hbar([loan, dollars], ["a", "b"], "A title", "en", "Source: test")

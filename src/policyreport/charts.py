@@ -26,7 +26,14 @@ from pathlib import Path
 
 from policyreport import paths
 from policyreport.errors import BuildError
-from policyreport.fmt import axis_unit, check_lang, format_figure, format_number, format_period
+from policyreport.fmt import (
+    axis_unit,
+    check_lang,
+    format_figure,
+    format_number,
+    format_period,
+    unit_words,
+)
 from policyreport.records import Figure
 
 #: Okabe & Ito (2008), the colour-blind-safe palette.
@@ -319,7 +326,9 @@ def _value_label(fig: Figure, lang: str, stacked: bool = False) -> str:
 
 
 def _common_unit(figures: Sequence[Figure]) -> str:
-    units = {fig.unit for fig in figures}
+    """The unit of the value axis: every figure must be measured in it (a per-person amount
+    in yuan counts as yuan: fmt.UnitWords.axis); each value label keeps its own unit."""
+    units = {unit_words(fig.unit).axis or fig.unit for fig in figures}
     if len(units) != 1:
         raise ValueError(f"one chart, one unit: these figures mix {', '.join(sorted(units))}")
     return units.pop()

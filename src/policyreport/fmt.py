@@ -47,6 +47,8 @@ class UnitWords:
     scale: 万/亿/万亿 and million/billion/trillion apply.
     group: thousands separators in English (not for years).
     ordinal: English ordinal (1st, 2nd …).
+    axis: the unit a chart axis measures this one in, when it differs (a yuan amount per
+        person-time sits on a yuan axis beside other yuan amounts); None: the unit itself.
     """
 
     zh: str = ""
@@ -58,6 +60,7 @@ class UnitWords:
     scale: bool = True
     group: bool = True
     ordinal: bool = False
+    axis: str | None = None
 
     def en_noun(self, plural: bool) -> str:
         if plural and self.en_many is not None:
@@ -103,7 +106,11 @@ UNITS: dict[str, UnitWords] = {
     "date": UnitWords(scale=False, group=False),  # YYYYMMDD, written as a date
     "ratio": UnitWords(zh="倍", en_one="×", scale=False),
     "CNY_per_person_time": UnitWords(
-        zh="元/人次", en_prefix="CNY ", en_one="per person-time", en_many="per person-time"
+        zh="元/人次",
+        en_prefix="CNY ",
+        en_one="per person-time",
+        en_many="per person-time",
+        axis="CNY",
     ),
     "USD_per_CNY": UnitWords(
         zh="美元/元", en_prefix="US$", en_one="per yuan", en_many="per yuan", scale=False
