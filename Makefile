@@ -66,7 +66,7 @@ lab: $(STAMP) ## Start JupyterLab on the project
 	$(BIN)/jupyter lab --notebook-dir=.
 
 bench: $(STAMP) debs-report ## Benchmark the build against papermill + nbconvert by hand
-	$(BIN)/python -m policyreport.bench
+	$(BIN)/python -m policyreport.build.bench
 
 lock: ## Re-resolve dependencies from pyproject.toml into requirements.lock
 	rm -rf .cache/lock-venv && $(PYTHON) -m venv .cache/lock-venv

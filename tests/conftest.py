@@ -18,7 +18,7 @@ def built_report(tmp_path_factory):
     """One cold `policyreport build` of the real report (report/report.toml) into scratch
     directories, shared by the end-to-end and the browser tests so that the suite builds it
     once: (out, cache, result). Tests read `out`; none may change what is in it."""
-    from policyreport.build import BuildOptions, build_report
+    from policyreport.build.pipeline import BuildOptions, build_report
 
     out = tmp_path_factory.mktemp("report")
     cache = tmp_path_factory.mktemp("cache")

@@ -30,9 +30,9 @@ from pathlib import Path
 
 import pytest
 
+from policyreport.authoring.fmt import LANGUAGES, STYLES, format_figure
+from policyreport.data.records import REF_KINDS
 from policyreport.errors import ParameterError
-from policyreport.fmt import LANGUAGES, STYLES, format_figure
-from policyreport.records import REF_KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -255,7 +255,7 @@ def executions(tmp_path_factory, scratch_cwd):
 
 @pytest.fixture(scope="module")
 def dataset():
-    from policyreport.dataset import load_dataset
+    from policyreport.data.dataset import load_dataset
 
     return load_dataset()
 
@@ -335,7 +335,7 @@ def ref_texts(notebook: dict) -> list[tuple[str, str]]:
 
 
 def assumption_names() -> set[str]:
-    from policyreport.assumptions import assumption_parameters
+    from policyreport.data.assumptions import assumption_parameters
 
     return assumption_parameters()
 
@@ -401,7 +401,7 @@ def test_papermill_help_lists_every_parameter_with_its_meaning(notebook, capsys)
     from papermill.cli import papermill as papermill_cli
     from papermill.inspection import display_notebook_help, inspect_notebook
 
-    from policyreport.params import read_parameters
+    from policyreport.authoring.params import read_parameters
 
     specs = read_parameters(notebook)
     assert specs, f"{notebook.name} declares no parameters"
@@ -435,7 +435,7 @@ INVALID = [
     ids=[case[0] for case in INVALID],
 )
 def test_invalid_parameter_gives_its_one_line_error(notebook, parameter, value, expected):
-    from policyreport.params import check_notebook_parameters, read_parameters
+    from policyreport.authoring.params import check_notebook_parameters, read_parameters
 
     if parameter not in read_parameters(notebook):
         expected = "a parameter of this notebook"  # e.g. usd_cny where it is not declared
@@ -452,7 +452,7 @@ def test_invalid_parameter_gives_its_one_line_error(notebook, parameter, value, 
 
 @nb_params
 def test_defaults_and_both_languages_are_valid(notebook):
-    from policyreport.params import check_notebook_parameters
+    from policyreport.authoring.params import check_notebook_parameters
 
     names = assumption_names()
     for lang in LANGUAGES:
@@ -530,7 +530,7 @@ def test_no_missing_glyph_and_nothing_on_stderr(notebook, lang, executions):
 @lang_params
 @nb_params
 def test_every_number_traces_to_the_data(notebook, lang, executions, dataset):
-    from policyreport.narrative import numbers_outside_refs
+    from policyreport.authoring.narrative import numbers_outside_refs
 
     executed = executions.default(notebook, lang).ok()
     outputs = report_outputs(executed)
@@ -628,7 +628,7 @@ def test_element_ids_are_unique_across_notebooks(lang, executions):
 
 
 def override_notebook() -> Path | None:
-    from policyreport.params import read_parameters
+    from policyreport.authoring.params import read_parameters
 
     def declares(path: Path) -> bool:
         try:
@@ -694,7 +694,7 @@ def test_unknown_language_fails_in_the_setup_cell(notebook, variant_runs):
 
 @pytest.mark.slow
 def test_assumption_override_reaches_the_text(variant_runs, executions):
-    from policyreport.dataset import load_dataset
+    from policyreport.data.dataset import load_dataset
 
     chosen = override_notebook()
     if chosen is None:

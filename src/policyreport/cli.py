@@ -13,9 +13,9 @@ from policyreport.errors import PolicyReportError
 # subcommand -> (module, one-line help). Modules are imported only when used, so `--help`
 # and `check` stay fast (papermill and nbformat are slow to import).
 SUBCOMMANDS = {
-    "check": ("policyreport.check", "validate sources, facts, derived figures and coverage"),
-    "scan": ("policyreport.scan", "list every numeric mention in a Chinese text"),
-    "build": ("policyreport.build", "execute the notebooks and assemble the report"),
+    "check": ("policyreport.data.check", "validate sources, facts, derived figures and coverage"),
+    "scan": ("policyreport.data.scan", "list every numeric mention in a Chinese text"),
+    "build": ("policyreport.build.pipeline", "execute the notebooks and assemble the report"),
 }
 
 

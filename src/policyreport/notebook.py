@@ -2,7 +2,7 @@
 
     from policyreport.notebook import setup
     ctx = setup(notebook="01_topic", lang=lang, data_dir=data_dir, figures_dir=figures_dir,
-                fx_rate=fx_rate)
+                usd_cny=usd_cny)
 
 It checks the parameters (the same rules as the build's check before any kernel starts),
 loads the dataset with the assumption overrides, applies the chart style and makes
@@ -15,7 +15,7 @@ reports come from the same analysis.
             en="In {exports:period} exports reached {exports}, {yoy:growth} year on year.",
             exports="city_exports_2025", yoy="city_exports_2025_yoy")
 
-Placeholder values are figure ids (str) or Figures; see policyreport.narrative.
+Placeholder values are figure ids (str) or Figures; see policyreport.authoring.narrative.
 """
 
 from __future__ import annotations
@@ -24,11 +24,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policyreport import charts, narrative, paths
-from policyreport.fmt import check_lang
-from policyreport.narrative import Html
-from policyreport.params import read_parameters, validate
-from policyreport.records import Figure
+from policyreport import paths
+from policyreport.authoring import charts, narrative
+from policyreport.authoring.fmt import check_lang
+from policyreport.authoring.narrative import Html
+from policyreport.authoring.params import read_parameters, validate
+from policyreport.data.records import Figure
 
 DEFAULT_DATA_DIR = "data"
 DEFAULT_FIGURES_DIR = "figures"
@@ -217,8 +218,8 @@ def setup(notebook: str, **params) -> Context:
 
     Pass every parameter of the notebook's parameters cell. Paths resolve from the project
     root (policyreport.paths.ROOT), never from the working directory."""
-    from policyreport.assumptions import assumption_parameters
-    from policyreport.dataset import load_dataset
+    from policyreport.data.assumptions import assumption_parameters
+    from policyreport.data.dataset import load_dataset
 
     path = notebook_path(notebook)
     name = path.stem

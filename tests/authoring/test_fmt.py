@@ -1,0 +1,182 @@
+import json
+
+import pytest
+
+from policyreport import paths
+from policyreport.authoring.fmt import (
+    QUALIFIERS,
+    UNITS,
+    axis_unit,
+    format_figure,
+    format_period,
+    format_value,
+)
+from policyreport.data.records import Figure
+
+
+def fig(value, unit, qualifier="exact", kind="level", ref="fact", **extra) -> Figure:
+    return Figure(id="x", ref=ref, value=value, unit=unit, qualifier=qualifier, kind=kind, **extra)
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "zh", "en"),
+    [
+        (9210000000, "USD", "92.1亿美元", "US$9.21 billion"),
+        (89300000000, "CNY", "893亿元", "CNY 89.3 billion"),
+        (400000, "persons", "40万人", "400,000 people"),
+        (1500000000000, "CNY", "1.5万亿元", "CNY 1.5 trillion"),
+        (22.6, "percent", "22.6%", "22.6%"),
+        (70000000, "USD", "7000万美元", "US$70 million"),
+        (1500000, "CNY", "150万元", "CNY 1.5 million"),
+        (2000, "firms", "2000家", "2,000 firms"),
+        (5, "bases", "5个基地", "5 bases"),
+        (1, "works", "1部", "1 work"),
+        (2005, "year", "2005年", "2005"),
+        (15, "rank", "第15", "15th"),
+        (7.18, "CNY_per_USD", "7.18元/美元", "CNY 7.18 per US dollar"),
+        (1.2, "percentage_points", "1.2个百分点", "1.2 percentage points"),
+    ],
+)
+def test_levels_in_both_languages(value, unit, zh, en):
+    assert format_figure(fig(value, unit), "zh") == zh
+    assert format_figure(fig(value, unit), "en") == en
+
+
+@pytest.mark.parametrize(
+    ("figure", "zh", "en"),
+    [
+        (fig(180000, "person_times", "at_least"), "超18万人次", "more than 180,000 person-times"),
+        (fig(10, "works", "more_than"), "10余部", "over 10 works"),
+        (fig(100000, "persons", "more_than"), "10余万人", "over 100,000 people"),
+        (fig(70, "percent", "approx", "share"), "约70%", "about 70%"),
+        (fig(1, "minutes", "range", value_high=3), "1至3分钟", "1–3 minutes"),
+        (fig(1, "percent", "range", value_high=3), "1%至3%", "1–3%"),
+        (fig(130000000000, "CNY", "at_least"), "超1300亿元", "more than CNY 130 billion"),
+        (
+            fig(496000, "CNY_per_person_time", "at_most", ref="derived"),
+            "不超过49.6万元/人次",
+            "at most CNY 496,000 per person-time",
+        ),
+    ],
+)
+def test_qualifiers_are_visible_in_words(figure, zh, en):
+    assert format_figure(figure, "zh") == zh
+    assert format_figure(figure, "en") == en
+
+
+def test_growth_style():
+    yoy = fig(15.4, "percent", kind="growth_yoy")
+    assert format_figure(yoy, "zh", style="growth") == "增长15.4%"
+    assert format_figure(yoy, "en", style="growth") == "up 15.4%"
+    fall = fig(-3.2, "percent", kind="growth_yoy")
+    assert format_figure(fall, "zh", style="growth") == "下降3.2%"
+    assert format_figure(fall, "en", style="growth") == "down 3.2%"
+    bound = fig(50, "percent", "at_least", kind="growth_yoy")
+    assert format_figure(bound, "zh", style="growth") == "增长超50%"
+    assert format_figure(bound, "en", style="growth") == "up more than 50%"
+    points = fig(1.5, "percentage_points")
+    assert format_figure(points, "zh", style="growth") == "提高1.5个百分点"
+
+
+def test_count_style_drops_the_noun():
+    bases = fig(5, "bases")
+    assert format_figure(bases, "zh", style="count") == "5个"
+    assert format_figure(bases, "en", style="count") == "5"
+
+
+def test_reported_precision_is_never_lost():
+    assert format_figure(fig(15.4, "percent"), "zh") == "15.4%"
+    assert format_figure(fig(85.8, "percent"), "en") == "85.8%"
+    assert format_figure(fig(12345, "persons"), "zh") == "1.2345万人"
+    assert format_figure(fig(0.1 + 0.2, "percent", ref="derived"), "en") == "0.3%"
+    with pytest.raises(ValueError, match="reported"):
+        format_figure(fig(15.4, "percent"), "zh", significant=2)
+
+
+def test_derived_figures_are_shown_to_three_significant_digits():
+    implied = fig(9210000000 / 1.154, "USD", ref="derived")
+    assert format_figure(implied, "zh") == "79.8亿美元"
+    assert format_figure(implied, "en") == "US$7.98 billion"
+    assert format_figure(fig(66312000000, "CNY", ref="derived"), "zh") == "663亿元"
+    # the same precision in both languages, whatever the scale
+    assert format_figure(fig(343200, "persons", ref="derived"), "zh") == "34.3万人"
+    assert format_figure(fig(343200, "persons", ref="derived"), "en") == "343,000 people"
+    assert format_figure(fig(-7.200000000000001, "percentage_points", ref="derived"), "en") == (
+        "-7.2 percentage points"
+    )
+    assert format_figure(implied, "en", significant=4) == "US$7.981 billion"
+
+
+def test_dates():
+    launch = fig(2025, "year", kind="date", period="2025-03")
+    assert format_figure(launch, "zh") == "2025年3月"
+    assert format_figure(launch, "en") == "March 2025"
+    early = fig(2026, "year", "approx", kind="date", period="2026-01")
+    assert format_figure(early, "zh") == "约2026年1月"
+    assert format_figure(fig(20260430, "date", kind="other"), "en") == "30 April 2026"
+
+
+@pytest.mark.parametrize(
+    ("period", "zh", "en"),
+    [
+        ("2025", "2025年", "2025"),
+        ("2021-2025", "2021—2025年", "2021–2025"),
+        ("2026-01..2026-04", "2026年1—4月", "January–April 2026"),
+        ("2026-04-30", "2026年4月30日", "30 April 2026"),
+        ("2026-04", "2026年4月", "April 2026"),
+        ("2025-11..2026-02", "2025年11月—2026年2月", "November 2025–February 2026"),
+        ("2026-06-16..2026-06-18", "2026年6月16—18日", "16–18 June 2026"),
+        ("2026-06-30..2026-07-02", "2026年6月30日—7月2日", "30 June–2 July 2026"),
+        ("2025-03..2026", "2025年3月—2026年", "March 2025–2026"),
+        ("2025-03..", "2025年3月以来", "since March 2025"),
+        ("..2026-04-30", "截至2026年4月30日", "up to 30 April 2026"),
+    ],
+)
+def test_periods(period, zh, en):
+    assert format_period(period, "zh") == zh
+    assert format_period(period, "en") == en
+    assert format_figure(fig(1, "persons", period=period), "en", style="period") == en
+
+
+@pytest.mark.parametrize("period", ["", "2025-13", "25", "2025/04", "2026-02-30", ".."])
+def test_bad_periods_raise(period):
+    with pytest.raises(ValueError):
+        format_period(period, "zh")
+
+
+def test_unknown_language_unit_and_style_raise():
+    with pytest.raises(ValueError, match="language"):
+        format_figure(fig(1, "persons"), "fr")
+    with pytest.raises(ValueError, match="UNITS"):
+        format_value(1, "furlongs", "en")
+    with pytest.raises(ValueError, match="style"):
+        format_value(1, "persons", "en", style="fancy")
+    with pytest.raises(ValueError, match="value_high"):
+        format_value(1, "minutes", "en", qualifier="range")
+
+
+def _schema_enum(field: str) -> set[str]:
+    package = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
+    values = set()
+    for resource in package["resources"]:
+        for spec in resource["schema"]["fields"]:
+            if spec["name"] == field:
+                values |= set(spec.get("constraints", {}).get("enum", []))
+    return values
+
+
+def test_every_unit_and_qualifier_of_the_data_package_has_words():
+    assert _schema_enum("unit") - set(UNITS) == set()
+    assert _schema_enum("qualifier") - set(QUALIFIERS) == set()
+    for unit in UNITS:
+        for lang in ("zh", "en"):
+            value = 20260430 if unit == "date" else 3
+            assert format_value(value, unit, lang)
+
+
+def test_axis_units():
+    assert axis_unit([9210000000, 70000000], "USD", "zh").label == "单位：亿美元"
+    assert axis_unit([9210000000, 70000000], "USD", "en").label == "US$ billion"
+    assert axis_unit([9210000000], "USD", "en").divisor == 1e9
+    assert axis_unit([300, 2000], "firms", "en").label == "firms"
+    assert axis_unit([22.6], "percent", "zh").label == "单位：%"

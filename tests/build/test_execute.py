@@ -1,0 +1,158 @@
+"""Executing notebooks: cleaning run-to-run noise, cache keys, cell numbers, and a failing
+cell reported by notebook, cell and exception with the executed notebook kept."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from policyreport.build.execute import (
+    Job,
+    cache_key,
+    clean_notebook,
+    execute_all,
+    run_job,
+    source_cell_number,
+)
+from policyreport.errors import NotebookExecutionError
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = Path(__file__).parents[1] / "fixtures" / "notebooks"
+
+
+def cell(cell_id, tags=(), **metadata):
+    return {
+        "cell_type": "code",
+        "id": cell_id,
+        "metadata": {"tags": list(tags), **metadata},
+        "source": "",
+        "outputs": [],
+        "execution_count": None,
+    }
+
+
+SOURCE = {"cells": [cell("md"), cell("params", ["parameters"]), cell("work")]}
+
+
+def executed_copy():
+    timing = {"start_time": "2026-01-01T00:00:00", "end_time": "x", "duration": 0.1}
+    return {
+        "metadata": {
+            "papermill": {
+                **timing,
+                "input_path": "/abs/in.ipynb",
+                "output_path": "/tmp/staging/out.ipynb",
+                "parameters": {"lang": "en"},
+            }
+        },
+        "cells": [
+            cell("md", papermill={**timing, "status": "completed"}),
+            cell("params", ["parameters"], execution={"iopub.status.busy": "2026"}),
+            cell("a1b2c3d4", ["injected-parameters"]),
+            cell("work", papermill={**timing, "exception": False}),
+        ],
+    }
+
+
+def test_clean_notebook_removes_times_paths_and_random_ids():
+    cleaned = clean_notebook(executed_copy(), SOURCE, "nb/in.ipynb", "report/notebooks/x.ipynb")
+    papermill = cleaned["metadata"]["papermill"]
+    assert papermill == {
+        "input_path": "nb/in.ipynb",
+        "output_path": "report/notebooks/x.ipynb",
+        "parameters": {"lang": "en"},
+    }
+    assert [c["id"] for c in cleaned["cells"]] == ["md", "params", "injected-parameters", "work"]
+    text = json.dumps(cleaned)
+    assert "2026" not in text and "duration" not in text and "/tmp/" not in text
+    assert cleaned["cells"][0]["metadata"]["papermill"] == {"status": "completed"}
+
+
+def test_source_cell_number_skips_the_injected_cell():
+    # executed: 0 md, 1 params, 2 injected, 3 work  ->  source cells 1, 2, -, 3
+    assert source_cell_number(SOURCE, 0) == 1
+    assert source_cell_number(SOURCE, 1) == 2
+    assert source_cell_number(SOURCE, 3) == 3
+    no_parameters = {"cells": [cell("a"), cell("b")]}  # papermill injects at the top
+    assert source_cell_number(no_parameters, 2) == 2
+
+
+def test_cache_key_follows_notebook_parameters_and_environment(tmp_path):
+    notebook = tmp_path / "n.ipynb"
+    notebook.write_text("{}")
+    job = Job("n", "en", notebook, {"lang": "en", "rate": 7.0})
+    key = cache_key(job, "env")
+    assert key == cache_key(Job("n", "en", notebook, {"rate": 7.0, "lang": "en"}), "env")
+    assert key != cache_key(Job("n", "en", notebook, {"lang": "en", "rate": 7.1}), "env")
+    assert key != cache_key(job, "other-env")
+    notebook.write_text('{"cells": []}')
+    assert key != cache_key(job, "env")
+
+
+@pytest.mark.slow
+def test_failing_cell_names_notebook_cell_and_exception(tmp_path):
+    job = Job("fails_in_cell_2", "en", NOTEBOOKS / "fails_in_cell_2.ipynb", {"lang": "en"})
+    with pytest.raises(NotebookExecutionError) as caught:
+        run_job(
+            job,
+            root=ROOT,
+            staging=tmp_path / "staging",
+            failed_dir=tmp_path / "failed",
+            cache_dir=None,
+            environment="env",
+            kept_as="report/notebooks/fails_in_cell_2.en.ipynb",
+        )
+    error = caught.value
+    assert error.notebook == "tests/fixtures/notebooks/fails_in_cell_2.ipynb (en)"
+    assert error.cell == 2
+    assert error.ename == "ValueError"
+    assert error.evalue == "planted failure in cell 2"
+    kept = tmp_path / "failed" / "fails_in_cell_2.en.ipynb"
+    assert error.kept_at == kept.resolve().as_posix()
+    outputs = [o for c in json.loads(kept.read_text())["cells"] for o in c.get("outputs", [])]
+    assert any(o.get("ename") == "ValueError" for o in outputs)
+    assert str(error) == (
+        "tests/fixtures/notebooks/fails_in_cell_2.ipynb (en), cell 2: ValueError: "
+        f"planted failure in cell 2 (executed notebook kept at {error.kept_at})"
+    )
+    assert not (tmp_path / "staging" / job.output_name).exists()
+
+
+@pytest.mark.slow
+def test_execute_all_in_parallel_with_cache(tmp_path):
+    jobs = [
+        Job("20_beta", lang, NOTEBOOKS / "20_beta.ipynb", {"lang": lang}) for lang in ("zh", "en")
+    ]
+    common = dict(
+        root=ROOT,
+        failed_dir=tmp_path / "failed",
+        cache_dir=tmp_path / "cache",
+        environment="env",
+        kept_as=lambda job: f"out/{job.output_name}",
+        max_workers=2,
+    )
+    seen = []
+    first = execute_all(
+        jobs, staging=tmp_path / "a", progress=lambda *args: seen.append(args[:2]), **common
+    )
+    assert [r.job.lang for r in first] == ["zh", "en"]
+    assert not any(r.cached for r in first)
+    assert sorted(seen) == [(1, 2), (2, 2)]
+    second = execute_all(jobs, staging=tmp_path / "b", **common)
+    assert all(r.cached for r in second)
+    for a, b in zip(first, second, strict=True):
+        assert a.path.read_bytes() == b.path.read_bytes()
+    elsewhere = execute_all(
+        jobs, staging=tmp_path / "c", **{**common, "kept_as": lambda job: "x/y.ipynb"}
+    )
+    assert all(r.cached for r in elsewhere)
+    assert '"output_path": "x/y.ipynb"' in elsewhere[0].path.read_text()
+    zh = json.loads(first[0].path.read_text())
+    assert zh["metadata"]["papermill"]["output_path"] == "out/20_beta.zh.ipynb"
+    html = [
+        "".join(o["data"]["text/html"])
+        for c in zh["cells"]
+        for o in c.get("outputs", [])
+        if "text/html" in o.get("data", {})
+    ]
+    assert any("乙章" in h for h in html)

@@ -1,0 +1,83 @@
+"""`policyreport check`: every scanner mention is a fact, a fact's period or a justified
+exclusion; each way that can fail has its own fixture."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from policyreport import paths
+from policyreport.cli import main
+from policyreport.data.check import run_checks
+from policyreport.errors import CoverageError, DataError
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "check"
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURES / "ok", target)
+    shutil.copy(paths.DATAPACKAGE, target / "datapackage.json")
+    return target
+
+
+def test_fixture_page_is_fully_covered(data_dir):
+    _dataset, (coverage,) = run_checks(data_dir)
+    assert (coverage.mentions, coverage.by_fact, coverage.by_period, coverage.by_exclusion) == (
+        4,
+        2,
+        1,
+        1,
+    )
+
+
+def test_a_figure_without_a_fact_fails(data_dir):
+    shutil.copy(FIXTURES / "facts_missing_growth.csv", data_dir / "facts.csv")
+    with pytest.raises(CoverageError) as caught:
+        run_checks(data_dir)
+    assert caught.value.file == "page.txt"
+    assert len(caught.value.mentions) == 1
+    assert "'15.4%'" in caught.value.mentions[0]
+
+
+def test_a_fact_with_the_wrong_value_does_not_cover_its_mention(data_dir):
+    shutil.copy(FIXTURES / "facts_wrong_value.csv", data_dir / "facts.csv")
+    with pytest.raises(CoverageError, match="15.4%"):
+        run_checks(data_dir)
+
+
+def test_a_stale_exclusion_fails(data_dir):
+    shutil.copy(FIXTURES / "exclusions_stale.csv", data_dir / "exclusions.csv")
+    with pytest.raises(DataError, match="'示例' .* matches none"):
+        run_checks(data_dir)
+
+
+def test_the_real_page_passes(capsys):
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert "0 uncovered" in out
+    assert out.strip().endswith("check: ok")
+
+
+def test_cli_prints_one_line_and_exits_non_zero(data_dir, capsys):
+    shutil.copy(FIXTURES / "facts_missing_growth.csv", data_dir / "facts.csv")
+    assert main(["check", "--data-dir", str(data_dir)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("policyreport check: error: page.txt: 1 numeric mention(s)")
+    assert "Traceback" not in err
+
+
+def test_verbose_shows_the_traceback(data_dir, capsys):
+    shutil.copy(FIXTURES / "facts_missing_growth.csv", data_dir / "facts.csv")
+    assert main(["--verbose", "check", "--data-dir", str(data_dir)]) == 2
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_a_changed_byte_in_the_source_is_named(data_dir, capsys):
+    page = data_dir / "sources" / "page.txt"
+    page.write_bytes(page.read_bytes().replace("热播".encode(), "热映".encode()))
+    assert main(["check", "--data-dir", str(data_dir)]) == 2
+    err = capsys.readouterr().err
+    assert "page.txt: sha256" in err and "does not match" in err

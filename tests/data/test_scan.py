@@ -1,0 +1,496 @@
+import csv
+import io
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from policyreport import paths
+from policyreport.cli import main
+from policyreport.data.scan import (
+    KINDS,
+    QUALIFIERS,
+    UNITS,
+    Mention,
+    context,
+    format_value,
+    read_text,
+    scan_file,
+    scan_text,
+)
+from policyreport.errors import DataError
+
+PAGE = paths.SOURCES / "000_eb52445a1c06fbcb.txt"
+
+
+@pytest.fixture(scope="module")
+def page_text() -> str:
+    return read_text(PAGE)
+
+
+@pytest.fixture(scope="module")
+def page(page_text: str) -> list[Mention]:
+    return scan_text(page_text)
+
+
+def find(mentions: list[Mention], text: str, occurrence: int = 0) -> Mention:
+    matches = [m for m in mentions if m.text == text]
+    assert len(matches) > occurrence, f"no mention {text!r} (found {[m.text for m in mentions]})"
+    return matches[occurrence]
+
+
+def one(text: str) -> Mention:
+    mentions = scan_text(text)
+    assert len(mentions) == 1, mentions
+    return mentions[0]
+
+
+# --- The real page ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "value", "value_high", "unit", "qualifier", "kind"),
+    [
+        ("92.1亿美元", 9_210_000_000, None, "美元", "exact", "number"),
+        ("22.6%", 22.6, None, "%", "exact", "percent"),
+        ("15.4%", 15.4, None, "%", "exact", "percent"),
+        ("75.2%", 75.2, None, "%", "exact", "percent"),
+        ("超18万人次", 180_000, None, "人次", "at_least", "number"),
+        ("893亿元", 8.93e10, None, "元", "exact", "number"),
+        ("突破1.5万亿元", 1.5e12, None, "元", "at_least", "number"),
+        ("40万人", 400_000, None, "人", "exact", "number"),
+        ("150万元", 1_500_000, None, "元", "exact", "number"),
+        ("百万元", 1_000_000, None, "元", "exact", "number"),
+        ("10余部", 10, None, "部", "more_than", "number"),
+        ("20余部", 20, None, "部", "more_than", "number"),
+        ("300多家", 300, None, "家", "more_than", "number"),
+        ("20多个", 20, None, "个", "more_than", "number"),
+        ("近70%", 70, None, "%", "approx", "percent"),
+        ("1至3分钟", 1, 3, "分钟", "range", "number"),
+        ("超300亿次", 3e10, None, "次", "at_least", "number"),
+        ("超1300亿元", 1.3e11, None, "元", "at_least", "number"),
+        ("第十五届", 15, None, "届", "exact", "ordinal"),
+        ("第四次", 4, None, "次", "exact", "ordinal"),
+        ("第一", 1, None, "", "exact", "ordinal"),
+        ("首批", 1, None, "批", "exact", "ordinal"),
+        ("首位", 1, None, "位", "exact", "ordinal"),
+        ("首份", 1, None, "份", "exact", "ordinal"),
+        ("唯一", 1, None, "", "exact", "ordinal"),
+        ("十四五", 14, None, "五年规划", "exact", "ordinal"),
+        ("三轮", 3, None, "轮", "exact", "number"),
+        ("三项", 3, None, "项", "exact", "number"),
+        ("两大", 2, None, "大", "exact", "number"),
+        ("翻倍", 2, None, "倍", "exact", "multiple"),
+        ("倍增", 2, None, "倍", "exact", "multiple"),
+        ("6月16日至18日", 616, 618, "月日", "range", "date"),
+        ("6月15日", 615, None, "月日", "exact", "date"),
+        ("4月末", 400, None, "月", "exact", "date"),
+        ("2025年3月", 20250300, None, "年月", "exact", "date"),
+        ("2025年底", 2025, None, "年", "exact", "year"),
+        ("2009年以来", 2009, None, "年", "exact", "year"),
+        ("2005年", 2005, None, "年", "exact", "year"),
+        ("2026年", 2026, None, "年", "exact", "year"),
+        ("前4个月", 4, None, "个月", "exact", "number"),
+        ("3年", 3, None, "年", "exact", "number"),
+        ("近200种", 200, None, "种", "approx", "number"),
+        ("50余家", 50, None, "家", "more_than", "number"),
+        ("超2000家", 2000, None, "家", "at_least", "number"),
+        ("突破7000万美元", 70_000_000, None, "美元", "at_least", "number"),
+        ("超60%", 60, None, "%", "at_least", "percent"),
+        ("超50%", 50, None, "%", "at_least", "percent"),
+        ("超200万架次", 2_000_000, None, "架次", "at_least", "number"),
+        ("超30万架次", 300_000, None, "架次", "at_least", "number"),
+        ("超400条", 400, None, "条", "at_least", "number"),
+        ("超300部", 300, None, "部", "at_least", "number"),
+        ("4届", 4, None, "届", "exact", "number"),
+        ("亿级", 1e8, None, "级", "approx", "vague"),
+        ("几十年", 10, None, "年", "more_than", "vague"),
+        ("一公里", 1, None, "公里", "exact", "number"),
+        ("一场", 1, None, "场", "exact", "number"),
+        ("一排", 1, None, "排", "exact", "number"),
+        ("3人", 3, None, "人", "exact", "number"),
+        ("一组", 1, None, "组", "exact", "number"),
+    ],
+)
+def test_page_mentions(
+    page: list[Mention],
+    text: str,
+    value: float,
+    value_high: float | None,
+    unit: str,
+    qualifier: str,
+    kind: str,
+) -> None:
+    mention = find(page, text)
+    assert (mention.value, mention.value_high, mention.unit, mention.qualifier, mention.kind) == (
+        value,
+        value_high,
+        unit,
+        qualifier,
+        kind,
+    )
+
+
+def test_page_repeated_mentions(page: list[Mention]) -> None:
+    assert len([m for m in page if m.text == "首批"]) == 3
+    assert len([m for m in page if m.text == "第十五届"]) == 2
+    assert len([m for m in page if m.text == "十四五"]) == 2
+    assert len([m for m in page if m.text == "2025年"]) == 6
+
+
+def test_page_as_of_is_not_part_of_the_year(page: list[Mention], page_text: str) -> None:
+    mention = find(page, "2025年底")
+    assert page_text[mention.start - 2 : mention.start] == "截至"
+
+
+def test_page_idioms_are_reported_as_vague(page: list[Mention], page_text: str) -> None:
+    vague = {(m.text, page_text[m.start : m.start + 3]) for m in page if m.kind == "vague"}
+    assert ("一", "一带一") in vague
+    assert ("一", "一路”") in vague
+    assert ("三", "三维建") in vague
+    assert ("三", "三体》") in vague
+    assert ("一", "一纸技") in vague
+    assert ("一", "一技之") in vague
+    assert ("两", "两业融") in vague
+
+
+@pytest.mark.parametrize(
+    "word", ["千与千寻", "灵境万维", "一般每部", "一样方便", "之一", "存算一体化", "队伍", "下一步"]
+)
+def test_page_non_numeral_words_are_not_reported(
+    page: list[Mention], page_text: str, word: str
+) -> None:
+    start = page_text.index(word)
+    end = start + len(word)
+    assert not [m for m in page if m.start < end and start < m.end], word
+
+
+def test_page_offsets_round_trip(page: list[Mention], page_text: str) -> None:
+    assert page
+    for mention in page:
+        assert page_text[mention.start : mention.end] == mention.text
+
+
+def test_page_mentions_sorted_and_not_overlapping(page: list[Mention]) -> None:
+    starts = [m.start for m in page]
+    assert starts == sorted(starts)
+    for before, after in zip(page, page[1:], strict=False):
+        assert before.end <= after.start
+
+
+def test_page_fields_are_from_the_vocabularies(page: list[Mention]) -> None:
+    for mention in page:
+        assert mention.kind in KINDS
+        assert mention.qualifier in QUALIFIERS
+        assert mention.qualifier != "range" or mention.value_high is not None
+        assert mention.value_high is None or mention.value_high > mention.value
+
+
+def test_page_totals(page: list[Mention]) -> None:
+    # A regression guard: the check step's exclusions are written against these mentions.
+    assert len(page) == 103
+    assert Counter(m.kind for m in page) == {
+        "number": 49,
+        "percent": 13,
+        "ordinal": 12,
+        "vague": 12,
+        "year": 10,
+        "date": 5,
+        "multiple": 2,
+    }
+
+
+def test_scan_is_deterministic(page_text: str) -> None:
+    assert scan_text(page_text) == scan_text(page_text)
+
+
+# --- Invented texts ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "mention", "value", "value_high", "unit", "qualifier", "kind"),
+    [
+        ("增长-3.2%", "-3.2%", -3.2, None, "%", "exact", "percent"),
+        ("百分之二十", "百分之二十", 20, None, "%", "exact", "percent"),
+        ("近百分之三点五", "近百分之三点五", 3.5, None, "%", "approx", "percent"),
+        ("提高3个百分点", "3个百分点", 3, None, "个百分点", "exact", "percent"),
+        ("七成以上", "七成以上", 7, None, "成", "at_least", "percent"),
+        ("不足5%", "不足5%", 5, None, "%", "at_most", "percent"),
+        ("10%以下", "10%以下", 10, None, "%", "at_most", "percent"),
+        ("３０％", "３０％", 30, None, "%", "exact", "percent"),
+        ("三分之一的企业", "三分之一", 0.3333333333, None, "", "exact", "number"),
+        ("超过一半", "超过一半", 0.5, None, "", "at_least", "number"),
+        ("2021-2025年", "2021-2025年", 2021, 2025, "年", "range", "year"),
+        ("2021年至2025年", "2021年至2025年", 2021, 2025, "年", "range", "year"),
+        ("10至20万元", "10至20万元", 100_000, 200_000, "元", "range", "number"),
+        ("3到5年", "3到5年", 3, 5, "年", "range", "number"),
+        ("三四个人", "三四个", 3, 4, "个", "range", "number"),
+        ("七八十年代", "七八十年", 70, 80, "年", "range", "number"),
+        ("十四五个", "十四五个", 14, 15, "个", "range", "number"),
+        ("二〇二五年", "二〇二五年", 2025, None, "年", "exact", "year"),
+        ("2025年度", "2025年度", 2025, None, "年", "exact", "year"),
+        ("2025年初步完成", "2025年", 2025, None, "年", "exact", "year"),
+        ("2025年中国", "2025年", 2025, None, "年", "exact", "year"),
+        ("2025年6月16日", "2025年6月16日", 20250616, None, "年月日", "exact", "date"),
+        ("2025.6.16", "2025.6.16", 20250616, None, "年月日", "exact", "date"),
+        ("六月十六日", "六月十六日", 616, None, "月日", "exact", "date"),
+        ("6月中旬", "6月中旬", 600, None, "月", "exact", "date"),
+        ("3月份", "3月份", 300, None, "月", "exact", "date"),
+        ("1-4月", "1-4月", 100, 400, "月", "range", "date"),
+        (
+            "2025年3月至2026年2月",
+            "2025年3月至2026年2月",
+            20250300,
+            20260200,
+            "年月",
+            "range",
+            "date",
+        ),
+        ("本月16日", "16日", 16, None, "日", "exact", "date"),
+        ("5G基站", "5G", 5, None, "", "exact", "vague"),
+        ("C919大飞机", "C919", 919, None, "", "exact", "vague"),
+        ("GPT-4o模型", "GPT-4o", 4, None, "", "exact", "vague"),
+        ("100MW光伏", "100MW", 100, None, "MW", "exact", "number"),
+        ("1,234家", "1,234家", 1234, None, "家", "exact", "number"),
+        ("40 万人", "40 万人", 400_000, None, "人", "exact", "number"),
+        ("10万千瓦", "10万千瓦", 100_000, None, "千瓦", "exact", "number"),
+        ("1.5亿人民币", "1.5亿人民币", 1.5e8, None, "人民币", "exact", "number"),
+        ("人民币壹佰贰拾万元整", "壹佰贰拾万元", 1_200_000, None, "元", "exact", "number"),
+        ("数十家", "数十家", 10, None, "家", "more_than", "vague"),
+        ("上百万人", "上百万人", 1_000_000, None, "人", "at_least", "vague"),
+        ("千万级", "千万级", 10_000_000, None, "级", "approx", "vague"),
+        ("十几个", "十几个", 10, None, "个", "more_than", "number"),
+        ("二十多年", "二十多年", 20, None, "年", "more_than", "number"),
+        ("百余家", "百余家", 100, None, "家", "more_than", "number"),
+        ("1万余人", "1万余人", 10_000, None, "人", "more_than", "number"),
+        ("20多万人", "20多万人", 200_000, None, "人", "more_than", "number"),
+        ("约100万元左右", "约100万元左右", 1_000_000, None, "元", "approx", "number"),
+        ("3年以上", "3年以上", 3, None, "年", "at_least", "number"),
+        ("逾千家", "逾千家", 1000, None, "家", "at_least", "number"),
+        ("签约3个项目", "3个", 3, None, "个", "exact", "number"),
+        ("最近3年", "3年", 3, None, "年", "exact", "number"),
+        ("第1名", "第1名", 1, None, "名", "exact", "ordinal"),
+        ("第一季度", "第一季度", 1, None, "季度", "exact", "ordinal"),
+        ("第一时间", "第一", 1, None, "", "exact", "ordinal"),
+        ("首次", "首次", 1, None, "次", "exact", "ordinal"),
+        ("翻两番", "翻两番", 4, None, "倍", "exact", "multiple"),
+        ("增长3倍", "3倍", 3, None, "倍", "exact", "multiple"),
+        ("3倍增长", "3倍", 3, None, "倍", "exact", "multiple"),
+        ("十五五规划", "十五五", 15, None, "五年规划", "exact", "ordinal"),
+        ("三点五亿", "三点五亿", 3.5e8, None, "", "exact", "number"),
+        ("十分钟后", "十分钟", 10, None, "分钟", "exact", "number"),
+        ("五一假期", "五一", 51, None, "", "exact", "vague"),
+        ("一五一十", "一五一十", 1, None, "", "exact", "vague"),
+    ],
+)
+def test_invented(
+    text: str,
+    mention: str,
+    value: float,
+    value_high: float | None,
+    unit: str,
+    qualifier: str,
+    kind: str,
+) -> None:
+    found = one(text)
+    assert (found.text, found.value, found.value_high, found.unit, found.qualifier, found.kind) == (
+        mention,
+        value,
+        value_high,
+        unit,
+        qualifier,
+        kind,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "首都北京",
+        "首席专家",
+        "千与千寻",
+        "万维网",
+        "队伍陆续收拾",
+        "零售",
+        "一起努力",
+        "统一部署",
+        "进一步加强",
+        "一般来说",
+        "十分重要",
+        "千千万万",
+        "万一",
+        "同比增长",
+    ],
+)
+def test_not_numbers(text: str) -> None:
+    assert scan_text(text) == []
+
+
+def test_stopword_does_not_hide_a_longer_unit() -> None:
+    # 十分 is a stopword (very); 十分钟 is ten minutes.
+    assert [m.text for m in scan_text("十分重要，十分钟")] == ["十分钟"]
+
+
+def test_longest_match_wins() -> None:
+    # the date range beats 6月, 16日 and 18日; the ordinal beats 十五届
+    assert [m.text for m in scan_text("6月16日至18日，第十五届")] == ["6月16日至18日", "第十五届"]
+
+
+def test_empty_text() -> None:
+    assert scan_text("") == []
+
+
+def test_mention_is_frozen() -> None:
+    mention = one("40万人")
+    with pytest.raises(AttributeError):
+        mention.value = 1  # type: ignore[misc]
+
+
+def test_units_are_data() -> None:
+    assert isinstance(UNITS, tuple)
+    for unit in ("美元", "元", "人", "人次", "家", "个", "部", "集", "分钟", "天", "年"):
+        assert unit in UNITS
+    assert len(UNITS) == len(set(UNITS))
+
+
+# --- Formatting -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (9.21e9, "9210000000"),
+        (1.5e12, "1500000000000"),
+        (22.6, "22.6"),
+        (0.5, "0.5"),
+        (1e-7, "0.0000001"),
+        (-3.2, "-3.2"),
+        (2025.0, "2025"),
+        (0.0, "0"),
+        (None, ""),
+    ],
+)
+def test_format_value(value: float | None, text: str) -> None:
+    assert format_value(value) == text
+
+
+def test_context_shows_newlines() -> None:
+    text = "上行\r\n增长22.6%\n下行"
+    mention = one(text)
+    assert context(text, mention, width=5) == "行⏎增长22.6%⏎下行"
+
+
+# --- Files and the CLI ----------------------------------------------------------------------
+def test_read_text_bom_and_crlf(tmp_path: Path, fixtures: Path) -> None:
+    path = fixtures / "scan" / "bom_crlf.txt"
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    text = read_text(path)
+    assert text.startswith("截至") and "\r\n" in text
+    mentions = scan_file(path)
+    assert [m.text for m in mentions] == ["2025年底", "40万人", "超60%", "近200种"]
+    for mention in mentions:
+        assert text[mention.start : mention.end] == mention.text
+    # offsets count the \r of CRLF and not the BOM
+    assert mentions[2].start == text.index("超60%") == 26
+
+
+def test_read_text_errors(tmp_path: Path, fixtures: Path) -> None:
+    with pytest.raises(DataError) as missing:
+        read_text(tmp_path / "nope.txt")
+    assert missing.value.expected == "UTF-8 text"
+    assert missing.value.found == "no such file"
+    with pytest.raises(DataError) as latin:
+        read_text(fixtures / "scan" / "latin1.txt")
+    assert latin.value.found == "byte 0xe9 at offset 3, not UTF-8"
+    with pytest.raises(DataError) as directory:
+        read_text(tmp_path)
+    assert directory.value.found == "a directory"
+
+
+def test_cli_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan", str(PAGE), "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == [
+        "file",
+        "start",
+        "end",
+        "text",
+        "value",
+        "value_high",
+        "unit",
+        "qualifier",
+        "kind",
+        "context",
+    ]
+    assert len(rows) == 1 + 103
+    by_text = {row[3]: row for row in rows[1:]}
+    row = by_text["92.1亿美元"]
+    assert row[0] == str(PAGE)
+    assert row[4:9] == ["9210000000", "", "美元", "exact", "number"]
+    assert "92.1亿美元" in row[9]
+    assert by_text["1至3分钟"][4:6] == ["1", "3"]
+    assert "⏎" in by_text["6月16日至18日"][9]
+    assert "\n" not in "".join(r[9] for r in rows[1:])
+
+
+def test_cli_table_and_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plain = paths.ROOT / "tests" / "fixtures" / "scan" / "plain.txt"
+    assert main(["scan", str(plain)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == [
+        "file",
+        "start",
+        "end",
+        "text",
+        "value",
+        "value_high",
+        "unit",
+        "qualifier",
+        "kind",
+        "context",
+    ]
+    assert "20多个" in lines[1] and "more_than" in lines[1]
+    assert "1至3分钟" in lines[2] and "range" in lines[2]
+    assert lines[-1] == "2 mention(s): number 2"
+    target = tmp_path / "mentions.csv"
+    assert main(["scan", str(plain), "--format", "csv", "--output", str(target)]) == 0
+    assert capsys.readouterr().out == ""
+    written = target.read_text(encoding="utf-8").splitlines()
+    assert written[0].startswith("file,start,end,text")
+    assert len(written) == 3
+
+
+def test_cli_several_files(fixtures: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plain = fixtures / "scan" / "plain.txt"
+    bom = fixtures / "scan" / "bom_crlf.txt"
+    assert main(["scan", str(plain), str(bom), "--format", "csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))[1:]
+    assert [row[0] for row in rows] == [str(plain)] * 2 + [str(bom)] * 4
+    # the BOM/CRLF file's offsets are those of the text as read
+    assert [row[1] for row in rows if row[3] == "超60%"] == ["26"]
+
+
+def test_cli_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nope.txt"
+    assert main(["scan", str(missing)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert captured.err.startswith("policyreport scan: error: ")
+    assert str(missing) in captured.err and "no such file" in captured.err
+
+
+def test_cli_latin1_file(fixtures: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    latin = fixtures / "scan" / "latin1.txt"
+    assert main(["scan", str(latin), "--format", "csv"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"policyreport scan: error: {latin}: expected UTF-8 text; "
+        "found 'byte 0xe9 at offset 3, not UTF-8'\n"
+    )
+
+
+def test_cli_unwritable_output(
+    tmp_path: Path, fixtures: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "missing-dir" / "out.csv"
+    assert main(["scan", str(fixtures / "scan" / "plain.txt"), "--output", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "expected a writable path" in err
