@@ -19,6 +19,7 @@ def data_dir(tmp_path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(FIXTURES / "ok", target)
     shutil.copy(paths.DATAPACKAGE, target / "datapackage.json")
+    shutil.copy(paths.DATA / "vocabulary.toml", target / "vocabulary.toml")
     return target
 
 
