@@ -22,15 +22,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from policyreport import paths
+from policyreport.data.files import write_atomic
 from policyreport.errors import DataError
 
 VOCABULARY_FILE = "vocabulary.toml"
@@ -327,19 +326,6 @@ def sync_datapackage(data_dir: Path | str | None = None) -> list[str]:
 
 
 # --- editing -------------------------------------------------------------------------------
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same directory and a rename:
-    a reader sees the old file or the new one, never half of one."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _toml_string(text: str) -> str:
