@@ -171,12 +171,21 @@ def _cue_from_mention(text: str, m: Mention, year: int | None, cues: list[TimeCu
         first = _PLAN_FIRST_YEAR + 5 * (int(m.value) - 6)
         cues.append(TimeCue(m.start, m.end, f"{first}-{first + 4}"))
         return
-    if m.text.startswith("前") and m.unit in ("个月", "个季度", "季度"):
+    if _first_months(text, m):
+        start = m.start if m.text.startswith("前") else m.start - 1
         months = int(m.value) * (1 if m.unit == "个月" else 3)
-        y = _year_just_before(text, m.start, year)
+        y = _year_just_before(text, start, year)
         if y and 1 <= months <= 12:
-            cues.append(TimeCue(m.start, m.end, f"{_ym(y, 1)}..{_ym(y, months)}", y == year))
+            cues.append(TimeCue(start, m.end, f"{_ym(y, 1)}..{_ym(y, months)}", y == year))
         return
+
+
+def _first_months(text: str, m: Mention) -> bool:
+    """前4个月, 今年前7个月, 前三季度: a span from the start of a year (the scanner leaves 前
+    out after 年, where 年前 can mean 'years ago')."""
+    if m.unit not in ("个月", "个季度", "季度"):
+        return False
+    return m.text.startswith("前") or text[max(0, m.start - 1) : m.start] == "前"
 
 
 def _since(text: str, end: int) -> bool:
@@ -320,7 +329,7 @@ def exclusion_reason(text: str, m: Mention) -> str | None:
         return f"Period label: {m.text} (a quarter) dates the figures after it, not a figure."
     if m.unit == "五年规划":
         return f"Plan name: {m.text} used as a period label, not a figure."
-    if m.text.startswith("前") and m.unit in ("个月", "个季度", "季度"):
+    if _first_months(text, m):
         return f"Period label: {m.text} dates the figures after it, not a figure."
     if _in_brackets(text, m, "《", "》", 20):
         return f"Title: {m.text} is part of a work's name in 《》, not a figure."
@@ -559,6 +568,30 @@ def _article_lookup(source):
 # --- files and the CLI ---------------------------------------------------------------------
 
 
+def load_for_draft(path: Path):
+    """The source at `path`, checksummed, even while its provenance record still has TODOs
+    (add-source leaves them; check insists on them later, draft does not need them)."""
+    import hashlib
+    import json
+
+    from policyreport.data.sources import Source, load_source, meta_path
+    from policyreport.data.todos import json_todos
+    from policyreport.errors import ChecksumError
+
+    if not json_todos(meta_path(path)):
+        return load_source(path)
+    data = path.read_bytes()
+    meta = json.loads(meta_path(path).read_text(encoding="utf-8-sig"))
+    found = hashlib.sha256(data).hexdigest()
+    if found != meta.get("sha256"):
+        raise ChecksumError(file=path, expected=str(meta.get("sha256")), found=found)
+    try:
+        text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DataError(file=path, expected="UTF-8 text", found=f"byte {error.start}") from None
+    return Source(path=path, text=text, meta=meta)
+
+
 def page_year(data_dir: Path) -> int | None:
     """The value of the `page_year` assumption, if the data has one."""
     path = data_dir / "assumptions.csv"
@@ -599,7 +632,6 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from policyreport.data.files import write_atomic
-    from policyreport.data.sources import load_source
     from policyreport.data.vocabulary import load_vocabulary
 
     data = Path(args.data_dir) if args.data_dir else paths.DATA
@@ -623,7 +655,7 @@ def run(args) -> int:
     if year is None:
         year = page_year(data)
         assumed = year is not None
-    source = load_source(args.source)
+    source = load_for_draft(Path(args.source))
     draft = draft_source(
         source, vocabulary, topic=args.topic, prefix=prefix, year=year, year_is_assumed=assumed
     )

@@ -18,3 +18,28 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_together(contents: dict[Path, bytes]) -> None:
+    """Create several new files as one step: each is written under a temporary name first,
+    and only when all are written are they renamed into place; on a failure none is left.
+    The caller has made sure that none of the paths exists yet."""
+    temporaries: dict[Path, str] = {}
+    renamed: list[Path] = []
+    try:
+        for path, data in contents.items():
+            handle, temporary = tempfile.mkstemp(
+                dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+            )
+            temporaries[path] = temporary
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+        for path, temporary in temporaries.items():
+            os.replace(temporary, path)
+            renamed.append(path)
+    except BaseException:
+        for temporary in temporaries.values():
+            Path(temporary).unlink(missing_ok=True)
+        for path in renamed:
+            path.unlink(missing_ok=True)
+        raise
