@@ -143,3 +143,15 @@ def test_a_bad_vocabulary_is_one_line_naming_file_and_entry(fixture, message):
     with pytest.raises(DataError, match=message) as caught:
         parse_vocabulary(path.read_bytes(), path)
     assert "\n" not in str(caught.value)
+
+
+def test_every_source_word_of_a_unit_is_one_the_scanner_finds():
+    """draft maps the scanner's unit word through `text`: a word the scanner never reports
+    would be dead."""
+    from policyreport.data.scan import UNITS
+
+    vocabulary = load_vocabulary()
+    words = {word for unit in vocabulary.units.values() for word in unit.text}
+    assert words - set(UNITS) == set()
+    for qualifier in vocabulary.qualifiers.values():
+        assert qualifier.zh is not None and qualifier.en is not None
