@@ -123,3 +123,20 @@ def test_a_fraction_covers_a_share_in_percent(tmp_path):
     shutil.copy(paths.DATA / "vocabulary.toml", target / "vocabulary.toml")
     _dataset, (coverage,) = run_checks(target)
     assert (coverage.mentions, coverage.by_fact, coverage.by_period) == (2, 1, 1)
+
+
+def test_check_rewrites_stale_enums_of_the_data_package_from_the_vocabulary(data_dir, capsys):
+    vocabulary = data_dir / "vocabulary.toml"
+    vocabulary.write_text(
+        vocabulary.read_text(encoding="utf-8") + '\n[units.shops]\nzh = "家"\nen_one = "shop"\n',
+        encoding="utf-8",
+    )
+    assert main(["check", "--data-dir", str(data_dir)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "datapackage.json: enums of facts.unit, derived.unit, assumptions.unit rewritten "
+        "from the vocabulary" in out
+    )
+    assert '"shops"' in (data_dir / "datapackage.json").read_text(encoding="utf-8")
+    assert main(["check", "--data-dir", str(data_dir)]) == 0
+    assert "rewritten" not in capsys.readouterr().out
