@@ -202,6 +202,7 @@ def test_a_source_without_numbers_is_one_line_and_writes_nothing(tmp_path, capsy
         (["--topic", "no_such_topic"], "--topic naming a topic"),
         (["--prefix", "Bad-"], "--prefix: expected lower snake case"),
         (["--year", "26"], "--year: expected a four-digit year"),
+        (["--out", "no/such/dir/draft.csv"], "expected a file in an existing directory"),
     ],
 )
 def test_bad_arguments_are_one_line(args, words, capsys):

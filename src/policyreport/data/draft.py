@@ -502,6 +502,10 @@ def run(args) -> int:
             sys.stdout.write("\n" + to_csv(exclusions, EXCLUSION_COLUMNS))
         return 0
     out = Path(args.out)
+    if not out.parent.is_dir():
+        raise DataError(
+            file=out, expected="a file in an existing directory", found="no such directory"
+        )
     beside = (
         out.with_name("exclusions.csv")
         if out.name == "facts.csv"
