@@ -1,6 +1,7 @@
 """`policyreport check`: every scanner mention is a fact, a fact's period or a justified
 exclusion; each way that can fail has its own fixture."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -140,3 +141,12 @@ def test_check_rewrites_stale_enums_of_the_data_package_from_the_vocabulary(data
     assert '"shops"' in (data_dir / "datapackage.json").read_text(encoding="utf-8")
     assert main(["check", "--data-dir", str(data_dir)]) == 0
     assert "rewritten" not in capsys.readouterr().out
+
+
+def test_a_layout_with_a_repeated_article_id_fails_check(data_dir):
+    layout = data_dir / "sources" / "page.layout.json"
+    document = json.loads(layout.read_text(encoding="utf-8"))
+    document["articles"].append({**document["articles"][0], "kind": "caption"})
+    layout.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(DataError, match=r"field 'articles\[0\].id': expected a unique id"):
+        run_checks(data_dir)
