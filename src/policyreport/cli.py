@@ -15,6 +15,11 @@ from policyreport.errors import PolicyReportError
 SUBCOMMANDS = {
     "check": ("policyreport.data.check", "validate sources, facts, derived figures and coverage"),
     "scan": ("policyreport.data.scan", "list every numeric mention in a Chinese text"),
+    "add-source": (
+        "policyreport.data.add_source",
+        "copy a page into data/sources/ with TODO records",
+    ),
+    "draft": ("policyreport.data.draft", "draft facts.csv rows from every number of a source"),
     "build": ("policyreport.build.pipeline", "execute the notebooks and assemble the report"),
 }
 

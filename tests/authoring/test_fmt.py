@@ -4,14 +4,13 @@ import pytest
 
 from policyreport import paths
 from policyreport.authoring.fmt import (
-    QUALIFIERS,
-    UNITS,
     axis_unit,
     format_figure,
     format_period,
     format_value,
 )
 from policyreport.data.records import Figure
+from policyreport.data.vocabulary import load_vocabulary
 
 
 def fig(value, unit, qualifier="exact", kind="level", ref="fact", **extra) -> Figure:
@@ -147,7 +146,7 @@ def test_bad_periods_raise(period):
 def test_unknown_language_unit_and_style_raise():
     with pytest.raises(ValueError, match="language"):
         format_figure(fig(1, "persons"), "fr")
-    with pytest.raises(ValueError, match="UNITS"):
+    with pytest.raises(ValueError, match="not in the vocabulary"):
         format_value(1, "furlongs", "en")
     with pytest.raises(ValueError, match="style"):
         format_value(1, "persons", "en", style="fancy")
@@ -166,9 +165,10 @@ def _schema_enum(field: str) -> set[str]:
 
 
 def test_every_unit_and_qualifier_of_the_data_package_has_words():
-    assert _schema_enum("unit") - set(UNITS) == set()
-    assert _schema_enum("qualifier") - set(QUALIFIERS) == set()
-    for unit in UNITS:
+    vocabulary = load_vocabulary()
+    assert _schema_enum("unit") - set(vocabulary.units) == set()
+    assert _schema_enum("qualifier") - set(vocabulary.qualifiers) == set()
+    for unit in vocabulary.units:
         for lang in ("zh", "en"):
             value = 20260430 if unit == "date" else 3
             assert format_value(value, unit, lang)
@@ -180,3 +180,18 @@ def test_axis_units():
     assert axis_unit([9210000000], "USD", "en").divisor == 1e9
     assert axis_unit([300, 2000], "firms", "en").label == "firms"
     assert axis_unit([22.6], "percent", "zh").label == "单位：%"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "qualifier", "zh", "en"),
+    [
+        (70, "percent", "nearly", "近70%", "nearly 70%"),
+        (70, "percent", "approx", "约70%", "about 70%"),
+        (2, "quarters", "exact", "2个季度", "2 quarters"),
+        (1200, "stocks", "exact", "1200只", "1,200 stocks"),
+        (5, "items", "exact", "5个", "5 items"),
+    ],
+)
+def test_words_of_news_units_and_nearly_come_from_the_vocabulary(value, unit, qualifier, zh, en):
+    assert format_value(value, unit, "zh", qualifier=qualifier) == zh
+    assert format_value(value, unit, "en", qualifier=qualifier) == en

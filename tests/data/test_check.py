@@ -1,6 +1,7 @@
 """`policyreport check`: every scanner mention is a fact, a fact's period or a justified
 exclusion; each way that can fail has its own fixture."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -19,6 +20,7 @@ def data_dir(tmp_path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(FIXTURES / "ok", target)
     shutil.copy(paths.DATAPACKAGE, target / "datapackage.json")
+    shutil.copy(paths.DATA / "vocabulary.toml", target / "vocabulary.toml")
     return target
 
 
@@ -81,3 +83,70 @@ def test_a_changed_byte_in_the_source_is_named(data_dir, capsys):
     assert main(["check", "--data-dir", str(data_dir)]) == 2
     err = capsys.readouterr().err
     assert "page.txt: sha256" in err and "does not match" in err
+
+
+def test_a_fact_naming_an_article_not_in_the_layout_fails(data_dir):
+    shutil.copy(FIXTURES / "facts_unknown_article.csv", data_dir / "facts.csv")
+    with pytest.raises(DataError) as caught:
+        run_checks(data_dir)
+    assert (caught.value.row, caught.value.field) == (3, "article")
+    assert "an article id of page.txt's layout (city)" in str(caught.value)
+    assert "'nowhere'" in str(caught.value)
+
+
+def test_a_layout_anchor_that_occurs_twice_fails_check(data_dir):
+    layout = data_dir / "sources" / "page.layout.json"
+    layout.write_text(
+        layout.read_text(encoding="utf-8").replace("电视剧《三体》热播。", "。"), encoding="utf-8"
+    )
+    with pytest.raises(DataError, match=r"page.layout.json, field 'articles\[0\].end'.*once"):
+        run_checks(data_dir)
+
+
+def test_each_todo_is_one_line_naming_file_row_and_field(data_dir, capsys):
+    shutil.copy(FIXTURES / "facts_todo.csv", data_dir / "facts.csv")
+    assert main(["check", "--data-dir", str(data_dir)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        "data/facts.csv, row 2, field 'subject_en': TODO",
+        "data/facts.csv, row 2, field 'period': TODO:period 2025 (no time word in the sentence)",
+        "data/facts.csv, row 3, field 'subject_en': TODO:subject_en",
+        "policyreport check: error: 3 field(s) still marked TODO in data/facts.csv; "
+        "fill them in (each is listed above)",
+    ]
+
+
+def test_a_fraction_covers_a_share_in_percent(tmp_path):
+    """约五分之一 is 0.2 to the scanner; the fact states it as 20 percent (per_whole 100)."""
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURES / "fraction", target)
+    shutil.copy(paths.DATAPACKAGE, target / "datapackage.json")
+    shutil.copy(paths.DATA / "vocabulary.toml", target / "vocabulary.toml")
+    _dataset, (coverage,) = run_checks(target)
+    assert (coverage.mentions, coverage.by_fact, coverage.by_period) == (2, 1, 1)
+
+
+def test_check_rewrites_stale_enums_of_the_data_package_from_the_vocabulary(data_dir, capsys):
+    vocabulary = data_dir / "vocabulary.toml"
+    vocabulary.write_text(
+        vocabulary.read_text(encoding="utf-8") + '\n[units.shops]\nzh = "家"\nen_one = "shop"\n',
+        encoding="utf-8",
+    )
+    assert main(["check", "--data-dir", str(data_dir)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "datapackage.json: enums of facts.unit, derived.unit, assumptions.unit rewritten "
+        "from the vocabulary" in out
+    )
+    assert '"shops"' in (data_dir / "datapackage.json").read_text(encoding="utf-8")
+    assert main(["check", "--data-dir", str(data_dir)]) == 0
+    assert "rewritten" not in capsys.readouterr().out
+
+
+def test_a_layout_with_a_repeated_article_id_fails_check(data_dir):
+    layout = data_dir / "sources" / "page.layout.json"
+    document = json.loads(layout.read_text(encoding="utf-8"))
+    document["articles"].append({**document["articles"][0], "kind": "caption"})
+    layout.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(DataError, match=r"field 'articles\[0\].id': expected a unique id"):
+        run_checks(data_dir)

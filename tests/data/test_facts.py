@@ -43,6 +43,9 @@ def test_bom_and_crlf_are_read_not_rejected():
         ("value_high_without_range.csv", 2, "value_high", "unless qualifier is range", "1"),
         ("missing_column.csv", 1, "note", "a column of that name", "none"),
         ("unknown_source.csv", 2, "source", "source.txt", "other.txt"),
+        ("period_month_13.csv", 2, "period", "a real date or span", "no month 13"),
+        ("period_ends_before_start.csv", 2, "period", "a real date or span", "ends before"),
+        ("value_not_finite.csv", 2, "value", "a finite number", "inf"),
     ],
 )
 def test_each_bad_input_names_file_row_field(fixture, row, field, expected_words, found_words):

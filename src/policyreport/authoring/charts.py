@@ -327,7 +327,7 @@ def _value_label(fig: Figure, lang: str, stacked: bool = False) -> str:
 
 def _common_unit(figures: Sequence[Figure]) -> str:
     """The unit of the value axis: every figure must be measured in it (a per-person amount
-    in yuan counts as yuan: fmt.UnitWords.axis); each value label keeps its own unit."""
+    in yuan counts as yuan: the unit's `axis` in the vocabulary); each value label keeps its own unit."""
     units = {unit_words(fig.unit).axis or fig.unit for fig in figures}
     if len(units) != 1:
         raise ValueError(f"one chart, one unit: these figures mix {', '.join(sorted(units))}")

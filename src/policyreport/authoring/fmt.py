@@ -9,8 +9,9 @@ arithmetic and is shown to `DERIVED_SIGNIFICANT` significant digits in both lang
 (79.8亿美元 / US$7.98 billion; 34.3万人 / 343,000 people). Asking for fewer digits than a reported figure has
 raises ValueError instead of rounding silently.
 
-The unit vocabulary (`UNITS`) and the qualifier words (`QUALIFIERS`) are data: a new unit in
-data/datapackage.json needs one entry here and nothing else.
+The words of units and qualifiers are data: they come from the project's vocabulary
+(data/vocabulary.toml, read by `policyreport.data.vocabulary`), so a new unit or qualifier is
+one entry there and no change here.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from babel.numbers import format_decimal
 
 from policyreport.data.records import Figure
+from policyreport.data.vocabulary import Qualifier, Unit, load_vocabulary
 
 #: Report languages; the parameter `lang` takes one of these.
 LANGUAGES = ("zh", "en")
@@ -34,103 +36,6 @@ DERIVED_SIGNIFICANT = 3
 
 STYLES = ("plain", "growth", "count", "period")
 
-
-@dataclass(frozen=True)
-class UnitWords:
-    """How a unit reads after (or before) a number.
-
-    zh: measure word written after the number (and after 万/亿): 人, 家, 个 …
-    zh_noun: noun after the measure word in the full form (5个基地); dropped by style "count".
-    en_one / en_many: English noun, singular / plural; "" for none. A noun that does not start
-        with a letter ("%", "×") is attached to the number without a space.
-    en_prefix / zh_prefix: written before the number (US$, CNY, 第).
-    scale: 万/亿/万亿 and million/billion/trillion apply.
-    group: thousands separators in English (not for years).
-    ordinal: English ordinal (1st, 2nd …).
-    axis: the unit a chart axis measures this one in, when it differs (a yuan amount per
-        person-time sits on a yuan axis beside other yuan amounts); None: the unit itself.
-    """
-
-    zh: str = ""
-    zh_noun: str = ""
-    en_one: str = ""
-    en_many: str | None = None
-    en_prefix: str = ""
-    zh_prefix: str = ""
-    scale: bool = True
-    group: bool = True
-    ordinal: bool = False
-    axis: str | None = None
-
-    def en_noun(self, plural: bool) -> str:
-        if plural and self.en_many is not None:
-            return self.en_many
-        return self.en_one
-
-
-def _count(zh: str, one: str, many: str | None = None, noun: str = "") -> UnitWords:
-    return UnitWords(zh=zh, zh_noun=noun, en_one=one, en_many=many or one + "s")
-
-
-UNITS: dict[str, UnitWords] = {
-    "USD": UnitWords(zh="美元", en_prefix="US$"),
-    "CNY": UnitWords(zh="元", en_prefix="CNY "),
-    "percent": UnitWords(zh="%", en_one="%", scale=False),
-    "percentage_points": UnitWords(
-        zh="个百分点", en_one="percentage point", en_many="percentage points", scale=False
-    ),
-    "persons": _count("人", "person", "people"),
-    "person_times": _count("人次", "person-time"),
-    "firms": _count("家", "firm"),
-    "countries_regions": _count("个", "country or region", "countries and regions", "国家和地区"),
-    "projects": _count("个", "project", noun="项目"),
-    "cases": _count("个", "case", noun="案例"),
-    "bases": _count("个", "base", noun="基地"),
-    "parks": _count("个", "park", noun="园区"),
-    "pilots": _count("项", "pilot", noun="试点"),
-    "works": _count("部", "work"),
-    "episodes": _count("集", "episode"),
-    "minutes": _count("分钟", "minute"),
-    "days": _count("天", "day"),
-    "months": _count("个月", "month"),
-    "years": _count("年", "year"),
-    "flights": _count("架次", "flight"),
-    "routes": _count("条", "route", noun="航线"),
-    "algorithms": _count("种", "algorithm", noun="算法"),
-    "views": _count("次", "view"),
-    "editions": _count("届", "edition"),
-    "times": _count("次", "time"),
-    "programmes": _count("项", "programme"),
-    "rank": UnitWords(zh_prefix="第", scale=False, group=False, ordinal=True),
-    "year": UnitWords(zh="年", scale=False, group=False),
-    "date": UnitWords(scale=False, group=False),  # YYYYMMDD, written as a date
-    "ratio": UnitWords(zh="倍", en_one="×", scale=False),
-    "CNY_per_person_time": UnitWords(
-        zh="元/人次",
-        en_prefix="CNY ",
-        en_one="per person-time",
-        en_many="per person-time",
-        axis="CNY",
-    ),
-    "USD_per_CNY": UnitWords(
-        zh="美元/元", en_prefix="US$", en_one="per yuan", en_many="per yuan", scale=False
-    ),
-    "CNY_per_USD": UnitWords(
-        zh="元/美元", en_prefix="CNY ", en_one="per US dollar", en_many="per US dollar", scale=False
-    ),
-}
-
-#: Qualifier words. zh "prefix" goes before the number, zh "infix" between the number and
-#: 万/亿 and the measure word (10余部, 10余万人); en words go before the number.
-QUALIFIERS: dict[str, dict[str, str]] = {
-    "exact": {"zh": "", "en": ""},
-    "at_least": {"zh": "超", "en": "more than"},  # 超, 超过, 突破, 以上
-    "more_than": {"zh_infix": "余", "zh": "超", "en": "over"},  # 余, 多
-    "approx": {"zh": "约", "en": "about"},  # 约, 近 (see DECISIONS in the module docstring)
-    "nearly": {"zh": "近", "en": "nearly"},  # just under; not (yet) in the data package
-    "at_most": {"zh": "不超过", "en": "at most"},
-    "range": {"zh": "", "en": ""},  # written as low至high / low–high
-}
 
 #: Words of the growth style, by sign.
 GROWTH_WORDS = {
@@ -153,13 +58,14 @@ def check_lang(lang: str) -> str:
     return lang
 
 
-def unit_words(unit: str) -> UnitWords:
-    try:
-        return UNITS[unit]
-    except KeyError:
-        raise ValueError(
-            f"unit {unit!r} has no words in policyreport.fmt.UNITS; add it next to the others"
-        ) from None
+def unit_words(unit: str) -> Unit:
+    """The words of `unit` from the project's vocabulary; ValueError for an unknown unit."""
+    return load_vocabulary().unit(unit)
+
+
+def qualifier_words(qualifier: str) -> Qualifier:
+    """The words of `qualifier` from the project's vocabulary; ValueError for an unknown one."""
+    return load_vocabulary().qualifier(qualifier)
 
 
 # --- numbers -----------------------------------------------------------------------------
@@ -211,7 +117,7 @@ def format_number(
     return _digits(number, check_lang(lang), group)
 
 
-def _scale(magnitude: Decimal, lang: str, words: UnitWords) -> tuple[Decimal, str]:
+def _scale(magnitude: Decimal, lang: str, words: Unit) -> tuple[Decimal, str]:
     if words.scale:
         for factor, name in _ZH_SCALES if lang == "zh" else _EN_SCALES:
             if magnitude >= factor:
@@ -261,8 +167,7 @@ def format_value(
     check_lang(lang)
     if style not in ("plain", "growth", "count"):
         raise ValueError(f"style {style!r} is not one of plain, growth, count (or period)")
-    if qualifier not in QUALIFIERS:
-        raise ValueError(f"qualifier {qualifier!r} has no words in policyreport.fmt.QUALIFIERS")
+    qual = qualifier_words(qualifier)
     words = unit_words(unit)
     low = to_decimal(value)
     high = None
@@ -293,7 +198,6 @@ def format_value(
     factor, scale_name = _scale(magnitude, lang, words)
     m_low = _mantissa(low, factor, significant, reported)
     m_high = _mantissa(high, factor, significant, reported) if high is not None else None
-    qual = QUALIFIERS[qualifier]
 
     if lang == "zh":
         text = _zh(words, m_low, m_high, scale_name, qual, style)
@@ -313,10 +217,9 @@ def _zh(words, m_low, m_high, scale_name, qual, style) -> str:
         else:
             body = f"{_digits(m_low, 'zh')}至{_digits(m_high, 'zh')}{scale_name}{words.zh}"
         return body + noun
-    infix = qual.get("zh_infix", "")
-    if infix and not attached:
-        return f"{_digits(m_low, 'zh')}{infix}{scale_name}{words.zh}{noun}"
-    return f"{qual['zh']}{_digits(m_low, 'zh')}{scale_name}{words.zh}{noun}"
+    if qual.zh_infix and not attached:
+        return f"{_digits(m_low, 'zh')}{qual.zh_infix}{scale_name}{words.zh}{noun}"
+    return f"{qual.zh}{_digits(m_low, 'zh')}{scale_name}{words.zh}{noun}"
 
 
 def _en(words, m_low, m_high, scale_name, qual, style, low) -> str:
@@ -327,12 +230,12 @@ def _en(words, m_low, m_high, scale_name, qual, style, low) -> str:
         plural = True
         number = f"{_digits(m_low, 'en', group)}–{_digits(m_high, 'en', group)}"
     else:
-        plural = not (low == 1 and qual["en"] in ("", "about", "at most"))
+        plural = not (low == 1 and qual.en in ("", "about", "at most"))
         number = _digits(m_low, "en", group)
     noun = "" if style == "count" else words.en_noun(plural)
     scale = f" {scale_name}" if scale_name else ""
     text = f"{words.en_prefix}{number}{scale}{_en_suffix(noun)}"
-    return f"{qual['en']} {text}" if qual["en"] else text
+    return f"{qual.en} {text}" if qual.en else text
 
 
 def _format_date_value(value: Decimal, lang: str) -> str:
@@ -358,7 +261,7 @@ def format_figure(
         return format_period(fig.period, lang)
     if fig.kind == "date" and fig.unit != "date" and fig.period and style == "plain":
         text = format_period(fig.period, lang)
-        qual = QUALIFIERS.get(fig.qualifier, {}).get(lang, "")
+        qual = getattr(qualifier_words(fig.qualifier), lang)
         if not qual:
             return text
         return f"{qual}{text}" if lang == "zh" else f"{qual} {text}"

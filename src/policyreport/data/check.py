@@ -36,15 +36,21 @@ def _close(a, b) -> bool:
     )
 
 
-def coverage(source_name: str, text: str, facts, exclusions) -> Coverage:
-    """Match each scanner mention of one source against facts and exclusions."""
-    from policyreport.data.scan import scan_text
+def coverage(
+    source_name: str, text: str, facts, exclusions, per_whole: dict[str, float] | None = None
+) -> Coverage:
+    """Match each scanner mention of one source against facts and exclusions.
 
+    per_whole: unit -> how many of it make a whole (the vocabulary's `per_whole`, percent:
+    100), so that a fraction in the text (约五分之一) matches a share stated in that unit (20)."""
+    from policyreport.data.scan import is_fraction, scan_text
+
+    per_whole = per_whole or {}
     spans = []
     for fact in facts.itertuples():
         if fact.source == source_name:
             start = text.find(fact.quote)
-            spans.append((start, start + len(fact.quote), fact.value, fact.value_high))
+            spans.append((start, start + len(fact.quote), fact.value, fact.value_high, fact.unit))
     excluded = (
         [
             (row.start, row.end, row.mention)
@@ -60,7 +66,13 @@ def coverage(source_name: str, text: str, facts, exclusions) -> Coverage:
         result.mentions += 1
         inside = [s for s in spans if s[0] <= mention.start and mention.end <= s[1]]
         values = [mention.value] + ([mention.value_high] if mention.value_high is not None else [])
-        if any(_close(v, s[2]) or _close(v, s[3]) for s in inside for v in values):
+
+        def _values(span, values=values, mention=mention):
+            if is_fraction(mention) and span[4] in per_whole:
+                return values + [mention.value * per_whole[span[4]]]
+            return values
+
+        if any(_close(v, s[2]) or _close(v, s[3]) for s in inside for v in _values(s)):
             result.by_fact += 1
             continue
         if inside and mention.kind in CALENDAR_KINDS:
@@ -92,14 +104,63 @@ def coverage(source_name: str, text: str, facts, exclusions) -> Coverage:
     return result
 
 
-def run_checks(data_dir: Path | str | None = None) -> tuple[object, list[Coverage]]:
-    """Load and validate the whole dataset, then check scanner coverage of every source."""
-    from policyreport.data.dataset import load_dataset
+def _data_dir(data_dir: Path | str | None) -> Path:
+    """The data directory as load_dataset resolves it (relative paths from the project root)."""
+    from policyreport import paths
 
-    dataset = load_dataset(data_dir)
+    data = Path(data_dir) if data_dir else paths.DATA
+    return data if data.is_absolute() else paths.ROOT / data
+
+
+def check_articles(dataset, facts_file: Path) -> None:
+    """Each source's layout holds (anchors occur once, ids unique: `segment` checks them),
+    and each fact names an article of its source's layout whose span holds its quote."""
+    from policyreport.data.sources import segment
+
+    articles = {source.name: segment(source) for source in dataset.sources}
+    texts = {source.name: source.text for source in dataset.sources}
+    for fact in dataset.facts.to_dict("records"):
+        by_id = {article.id: article for article in articles[fact["source"]]}
+        article = by_id.get(fact["article"])
+        if article is None:
+            raise DataError(
+                file=facts_file,
+                row=fact["_row"],
+                field="article",
+                expected=f"an article id of {fact['source']}'s layout ({', '.join(by_id)})",
+                found=fact["article"],
+            )
+        start = texts[fact["source"]].find(fact["quote"])
+        if not article.contains(start):
+            raise DataError(
+                file=facts_file,
+                row=fact["_row"],
+                field="article",
+                expected=f"the article whose span holds the quote (at offset {start})",
+                found=fact["article"],
+            )
+
+
+def run_checks(data_dir: Path | str | None = None) -> tuple[object, list[Coverage]]:
+    """Refuse data with TODOs left; load and validate the whole dataset (layouts and the
+    facts' articles included), then check scanner coverage of every source."""
+    from policyreport.data.dataset import load_dataset
+    from policyreport.data.todos import TodoError, find_todos
+    from policyreport.data.vocabulary import load_vocabulary
+
+    data = _data_dir(data_dir)
+    todos = find_todos(data)
+    if todos:
+        raise TodoError(todos)
+    dataset = load_dataset(data)
+    check_articles(dataset, data / "facts.csv")
+    vocabulary = load_vocabulary(data)
+    per_whole = {u.id: u.per_whole for u in vocabulary.units.values() if u.per_whole}
     results = []
     for source in dataset.sources:
-        result = coverage(source.path.name, source.text, dataset.facts, dataset.exclusions)
+        result = coverage(
+            source.path.name, source.text, dataset.facts, dataset.exclusions, per_whole
+        )
         if result.uncovered:
             raise CoverageError(file=source.path.name, mentions=result.uncovered)
         results.append(result)
@@ -113,8 +174,23 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    dataset, results = run_checks(args.data_dir)
+    from policyreport.data.todos import TodoError
+    from policyreport.data.vocabulary import sync_datapackage
+
     out = sys.stdout
+    data = _data_dir(args.data_dir)
+    try:
+        dataset, results = run_checks(data)
+    except TodoError as error:
+        for todo in error.todos:
+            print(todo, file=sys.stderr)
+        raise
+    changed = sync_datapackage(data)
+    if changed:
+        print(
+            f"datapackage.json: enums of {', '.join(changed)} rewritten from the vocabulary",
+            file=out,
+        )
     print(f"sources: {len(dataset.sources)} (checksums match)", file=out)
     print(f"facts: {len(dataset.facts)}", file=out)
     print(f"derived figures: {len(dataset.derived)}", file=out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from policyreport import paths
+from policyreport.data.periods import parse_period
 from policyreport.data.tables import read_table, resource_schema
 from policyreport.errors import DataError
 
@@ -46,6 +47,16 @@ def _check_row(row: dict, file: Path, texts: dict[str, str]) -> None:
     check_quote(
         texts[row["source"]], row["quote"], file=file, row=number, source_name=row["source"]
     )
+    try:
+        parse_period(row["period"])
+    except ValueError as error:
+        raise DataError(
+            file=file,
+            row=number,
+            field="period",
+            expected="a real date or span: YYYY, YYYY-YYYY, YYYY-MM, YYYY-MM-DD or A..B",
+            found=str(error),
+        ) from None
     high = row["value_high"]
     if row["qualifier"] == "range":
         if high is None or high < row["value"]:

@@ -108,6 +108,7 @@ __all__ = [
     "add_arguments",
     "context",
     "format_value",
+    "is_fraction",
     "read_text",
     "run",
     "scan_file",
@@ -1130,6 +1131,16 @@ def _special_candidates(text: str) -> list[Mention]:
             start, end, qualifier = _qualify(text, match.start(), match.end())
             add(start, end, 0.5, None, "", qualifier, "number")
     return found
+
+
+def is_fraction(mention: Mention) -> bool:
+    """Whether the mention is a bare fraction (三分之一, 约五分之一, 一半, 过半): a part of a
+    whole, which a figure may state as a share in a unit with `per_whole` (percent)."""
+    return (
+        mention.kind == "number"
+        and mention.unit == ""
+        and bool(_FRACTION_RE.search(mention.text) or _HALF_RE.search(mention.text))
+    )
 
 
 def _try_parse(number: str) -> float | None:

@@ -30,11 +30,18 @@ def _descriptor(path: Path) -> dict:
 
 
 def resource_schema(name: str, datapackage: Path | None = None) -> dict:
-    """The Table Schema of resource `name` in data/datapackage.json."""
+    """The Table Schema of resource `name` in data/datapackage.json, its unit, qualifier,
+    kind and topic enums taken from the vocabulary beside it (the one place they are
+    declared; the descriptor's copy may lag until `policyreport check` refreshes it)."""
+    from policyreport.data.vocabulary import load_vocabulary, overlay_enums, vocabulary_path
+
     path = datapackage or paths.DATAPACKAGE
     for resource in _descriptor(path).get("resources", []):
         if resource.get("name") == name:
-            return resource["schema"]
+            schema = resource["schema"]
+            if vocabulary_path(path.parent).exists():
+                schema = overlay_enums(schema, load_vocabulary(path.parent))
+            return schema
     raise DataError(file=path, expected=f"a resource named '{name}'", found="none")
 
 

@@ -1,0 +1,216 @@
+"""`policyreport draft`: the facts of a page drafted from its numbers, measured against the
+facts an analyst typed by hand for the first page (data/facts.csv)."""
+
+import csv
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from policyreport import paths
+from policyreport.cli import main
+from policyreport.data.draft import FACT_COLUMNS, draft_source
+from policyreport.data.sources import load_source
+from policyreport.data.vocabulary import load_vocabulary
+from policyreport.errors import DataError
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "draft"
+PAGE = paths.SOURCES / "000_eb52445a1c06fbcb.txt"
+FIELDS = ("value", "value_high", "unit", "qualifier", "kind", "period")
+
+
+def _same(field: str, drafted: str, typed: str) -> bool:
+    if field in ("value", "value_high"):
+        return (drafted == typed == "") or (
+            drafted != "" and typed != "" and float(drafted) == float(typed)
+        )
+    if field == "period" and drafted.startswith("TODO:period "):
+        return False  # a suggestion for a person to confirm is not counted as right
+    return drafted == typed
+
+
+def _match(facts, drafts, text):
+    """Each hand-typed fact with the drafted row of the same number: the drafted mention
+    lies inside the fact's quote and states its value (a date fact: the drafted date)."""
+    pairs = []
+    used = set()
+    for fact in facts:
+        start = text.find(fact["quote"])
+        end = start + len(fact["quote"])
+        inside = [
+            d
+            for d in drafts
+            if start <= d.mention.start and d.mention.end <= end and id(d) not in used
+        ]
+        same = [d for d in inside if _same("value", d.row["value"], fact["value"])]
+        if fact["kind"] == "date":
+            same = [d for d in inside if d.row["kind"] == "date"] or same
+        if same:
+            used.add(id(same[0]))
+            pairs.append((fact, same[0]))
+    return pairs
+
+
+def test_draft_reproduces_the_hand_typed_facts_of_the_first_page(capsys):
+    source = load_source(PAGE)
+    draft = draft_source(
+        source, load_vocabulary(), topic="wuhan_outsourcing", year=2026, year_is_assumed=True
+    )
+    facts = list(csv.DictReader(io.StringIO(paths.FACTS.read_text(encoding="utf-8"))))
+    pairs = _match(facts, draft.facts, source.text)
+    right = {field: sum(_same(field, d.row[field], f[field]) for f, d in pairs) for field in FIELDS}
+    suggested = sum(d.row["period"].startswith(f"TODO:period {f['period']} ") for f, d in pairs)
+    precision = len(pairs) / len(draft.facts)
+    recall = len(pairs) / len(facts)
+    with capsys.disabled():
+        print(
+            f"\ndraft on the first page: {len(draft.facts)} rows, {len(facts)} typed facts, "
+            f"{len(pairs)} matched: precision {precision:.2f}, recall {recall:.2f}; "
+            f"fields right of {len(pairs)}: "
+            + ", ".join(f"{field} {count}" for field, count in right.items())
+            + f"; {sum(right.values())} of {len(pairs) * len(FIELDS)} fields; "
+            f"{suggested} more periods right as TODO suggestions"
+        )
+    # Floors measured on this page (see the report of issue 8); they only go up.
+    assert precision >= 0.95  # measured 65/68
+    assert recall >= 0.91  # measured 65/71
+    assert right["value"] == right["value_high"] == len(pairs)
+    assert right["unit"] >= 63
+    assert right["qualifier"] >= 59  # 近 is nearly now; facts.csv still says approx (2)
+    assert right["kind"] >= 54  # counts of things: count here, level in facts.csv (9)
+    assert right["period"] >= 39
+    assert suggested >= 18
+
+
+def test_every_drafted_quote_occurs_once_and_holds_its_number():
+    source = load_source(PAGE)
+    draft = draft_source(source, load_vocabulary(), year=2026)
+    for fact in draft.facts:
+        quote = fact.row["quote"]
+        assert source.text.count(quote) == 1, quote
+        start = source.text.find(quote)
+        assert start <= fact.mention.start and fact.mention.end <= start + len(quote)
+    for exclusion in draft.exclusions:
+        assert source.text.count(exclusion.row["context"]) == 1
+        assert exclusion.row["mention"] in exclusion.row["context"]
+
+
+def test_a_news_wire_paragraph(tmp_path):
+    """Periods, units, qualifiers and kinds worked out by hand for a small wire text."""
+    source = load_source(FIXTURES / "wire.txt")
+    draft = draft_source(source, load_vocabulary(), topic=None, prefix="w_", year=2026)
+    rows = {fact.mention.text: fact.row for fact in draft.facts}
+    got = {
+        text: (row["value"], row["value_high"], row["unit"], row["qualifier"], row["kind"])
+        for text, row in rows.items()
+    }
+    assert got == {
+        "1.2万亿元": ("1200000000000", "", "CNY", "exact", "level"),
+        "8.5%": ("8.5", "", "percent", "exact", "growth_yoy"),
+        "近30%": ("30", "", "percent", "nearly", "share"),
+        "约五分之一": ("20", "", "percent", "approx", "share"),
+        "超1200只": ("1200", "", "stocks", "at_least", "count"),
+        "三家": ("3", "", "firms", "exact", "count"),
+        "120余个": ("120", "", "items", "more_than", "count"),
+        "3至5个季度": ("3", "5", "quarters", "range", "duration"),
+        "12枚": ("12", "", "TODO:unit 枚", "exact", "level"),
+    }
+    periods = {text: row["period"] for text, row in rows.items()}
+    assert periods["1.2万亿元"] == "2026-01..2026-06"
+    assert periods["8.5%"] == "2026-01..2026-06"
+    assert periods["近30%"] == "2026-04..2026-06"
+    assert periods["约五分之一"] == "2026-01..2026-04"
+    assert periods["超1200只"] == "2026-07-31"
+    assert periods["三家"].startswith("TODO:period 2026 ")
+    assert rows["1.2万亿元"]["subject_zh"] == "全国软件业务收入"
+    assert rows["1.2万亿元"]["quote"] == "今年上半年，全国软件业务收入1.2万亿元"
+    assert {row["subject_en"] for row in rows.values()} == {"TODO:subject_en"}
+    assert rows["约五分之一"]["subject_zh"] == "企业开展海外业务"
+    assert rows["120余个"]["subject_zh"] == "行业内三家龙头企业合计拥有"
+    reasons = {e.row["mention"]: e.row["reason"].split(":")[0] for e in draft.exclusions}
+    assert reasons == {
+        "2026年": "Headline",
+        "第二季度": "Period label",
+        "前4个月": "Period label",
+        "五": "Weekday",
+        "三": "Title",
+    }
+
+
+def test_stdout_is_facts_csv_then_the_exclusions(capsys):
+    assert main(["draft", str(FIXTURES / "wire.txt"), "--year", "2026"]) == 0
+    out = capsys.readouterr().out
+    facts, exclusions = out.split("\n\n")
+    assert facts.splitlines()[0] == ",".join(FACT_COLUMNS)
+    assert exclusions.splitlines()[0] == "source,context,mention,reason"
+    assert facts.splitlines()[1].startswith("draft_01,wire.txt,TODO:topic,")
+
+
+def test_out_writes_a_file_that_check_refuses_until_the_todos_are_resolved(tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA, data)
+    shutil.copy(FIXTURES / "wire.txt", data / "sources" / "wire.txt")
+    for suffix in (".meta.json", ".layout.json"):
+        shutil.copy(FIXTURES / f"wire{suffix}", data / "sources" / f"wire{suffix}")
+    facts_before = (data / "facts.csv").read_text(encoding="utf-8")
+    args = ["draft", str(data / "sources" / "wire.txt"), "--data-dir", str(data)]
+    assert (
+        main([*args, "--topic", "low_altitude", "--prefix", "w_", "--out", str(data / "facts.csv")])
+        == 0
+    )
+    facts_after = (data / "facts.csv").read_text(encoding="utf-8")
+    assert facts_after.startswith(facts_before)
+    assert facts_after.count("\nw_") == 9
+    capsys.readouterr()
+    assert main(["check", "--data-dir", str(data)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert "data/facts.csv, row 73, field 'subject_en': TODO:subject_en" in err
+    assert err[-1].startswith("policyreport check: error: ")
+    # resolved as an analyst would: check passes, so the quotes and exclusions cover the page
+    resolved = []
+    for line in facts_after.splitlines(keepends=True):
+        if line.startswith("w_"):
+            line = line.replace("TODO:subject_en", "A figure").replace("TODO:note", "")
+            line = line.replace("TODO:unit 枚", "items")
+            line = re.sub(r"TODO:period (\d{4})[^,]*", r"\1", line)
+        resolved.append(line)
+    (data / "facts.csv").write_text("".join(resolved), encoding="utf-8")
+    assert main(["check", "--data-dir", str(data)]) == 0, capsys.readouterr().err
+    assert "wire.txt: 15 numeric mentions" in capsys.readouterr().out
+    (data / "facts.csv").write_text(facts_after, encoding="utf-8")
+    # the same ids again: refused, nothing written
+    assert main([*args, "--prefix", "w_", "--out", str(data / "facts.csv")]) == 2
+    assert (data / "facts.csv").read_text(encoding="utf-8") == facts_after
+    assert "ids not used yet" in capsys.readouterr().err
+
+
+def test_a_source_without_numbers_is_one_line_and_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "draft.csv"
+    source = FIXTURES / "no_numbers.txt"
+    assert main(["draft", str(source), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "no_numbers.txt: expected a source with at least one numeric mention" in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--topic", "no_such_topic"], "--topic naming a topic"),
+        (["--prefix", "Bad-"], "--prefix: expected lower snake case"),
+        (["--year", "26"], "--year: expected a four-digit year"),
+        (["--out", "no/such/dir/draft.csv"], "expected a file in an existing directory"),
+    ],
+)
+def test_bad_arguments_are_one_line(args, words, capsys):
+    assert main(["draft", str(FIXTURES / "wire.txt"), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and words in err
+
+
+def test_draft_raises_for_no_numbers():
+    with pytest.raises(DataError, match="no numbers"):
+        draft_source(load_source(FIXTURES / "no_numbers.txt"), load_vocabulary())
