@@ -341,7 +341,7 @@ def link_titles(dataset, lang: str, labels: dict[str, str], t: dict) -> dict[str
     for anchor, label in labels.items():
         figure = dataset.figure(anchor.split("-", 1)[1])
         subject = getattr(figure, f"subject_{lang}", "") or figure.subject_en
-        titles[anchor] = t["link_title"].format(label=label, subject=subject).strip()
+        titles[anchor] = t["link_title"].format(label=label, subject=subject) if subject else label
     return titles
 
 
