@@ -217,3 +217,30 @@ def test_other_html_outputs_are_ignored(font_cache):
     notebooks = with_output('<div class="dataframe"><table><tr><td>debug</td></tr></table></div>')
     html = assemble("en", notebooks=notebooks, cache_dir=font_cache)
     assert "debug" not in html
+
+
+def test_links_are_titled_with_their_destination(html_en, html_zh):
+    # The title names where a link leads: a tooltip on screen, the link's description in the
+    # PDF (policyreport.build.pdftags). Fixture: F1 = f_exports "Exports" / "出口额",
+    # A1 = a_rate "Exchange rate", Figure 2 = fig-alpha-share "Share of exports", and the
+    # derived figure D1 has no subject, so its label alone.
+    en = soup(html_en)
+    assert {a["title"] for a in en.select('a[href="#fact-f_exports"]')} == {"F1: Exports"}
+    assert {a["title"] for a in en.select('a[href="#assumption-a_rate"]')} == {"A1: Exchange rate"}
+    assert {a["title"] for a in en.select('a[href="#derived-d_share"]')} == {"D1"}
+    assert en.select_one('a[href="#fig-alpha-share"]')["title"] == "Figure 2. Share of exports"
+    zh = soup(html_zh)
+    assert {a["title"] for a in zh.select('a[href="#fact-f_exports"]')} == {"F1：出口额"}
+    # a heading needs no title: its link's own words name it
+    assert not en.select_one('nav.toc a[href="#alpha"]').has_attr("title")
+
+
+def test_every_header_cell_declares_its_scope(font_cache):
+    table = (
+        '<table data-report="table" id="tab-planted"><thead><tr><th>Year</th><th>Value</th>'
+        "</tr></thead><tbody><tr><th>2025</th><td>1</td></tr></tbody></table>"
+    )
+    doc = soup(assemble("en", notebooks=with_output(table), cache_dir=font_cache))
+    planted = doc.select_one("#tab-planted")
+    assert [th["scope"] for th in planted.select("th")] == ["col", "col", "row"]
+    assert doc.select("th") and all(th.get("scope") in ("col", "row") for th in doc.select("th"))

@@ -1,15 +1,28 @@
-"""The PDF: every font embedded, Chinese text extractable, several pages, fixed metadata, and
-the same bytes for the same HTML."""
+"""The PDF: every font embedded, Chinese text extractable, several pages, fixed metadata, the
+same bytes for the same HTML, no WeasyPrint warning; and PDF/UA-1 on the real report (conftest's
+`built_report`): pdfua finds nothing, one Figure with its alt text per chart, one Table per
+table, headings without gaps that the bookmarks follow, links that name their destination."""
 
 import importlib.util
 import io
+import re
+import tomllib
 from pathlib import Path
 
+import pikepdf
 import pytest
+from bs4 import BeautifulSoup
+from pdfua import validate
 from pypdf import PdfReader
 
+from policyreport import paths
 from policyreport.build.pdf import render_pdf
+from policyreport.build.spec import load_spec
 from policyreport.errors import BuildError
+
+ACCEPTED = tomllib.loads(
+    (Path(__file__).parents[1] / "fixtures" / "build" / "pdfua_accepted.toml").read_text("utf-8")
+)
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "build" / "fixture_dataset.py"
 _spec = importlib.util.spec_from_file_location("fixture_dataset", FIXTURE)
@@ -86,3 +99,149 @@ def test_nothing_is_fetched():
     html = '<html><body><img src="https://example.org/x.png"><p>x</p></body></html>'
     with pytest.raises(BuildError, match="may load nothing"):
         render_pdf(html)
+
+
+def test_a_warning_fails_the_render():
+    # WeasyPrint reads media types only: a media feature is a parse error it would skip
+    html = (
+        '<html lang="en"><head><title>x</title><style>@media screen and (max-width: 1px) '
+        "{ p { color: red } }</style></head><body><p>x</p></body></html>"
+    )
+    with pytest.raises(BuildError, match="WeasyPrint: Expected a media type"):
+        render_pdf(html)
+
+
+def test_pdf_ua_identification(pdf_zh):
+    pdf = pikepdf.open(io.BytesIO(pdf_zh))
+    assert pdf.pdf_version == "1.7"
+    assert pdf.Root.MarkInfo.Marked is True
+    assert str(pdf.Root.Lang) == "zh-Hans"
+    assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+    assert str(pdf.docinfo.Title) == "示例报告"
+    with pdf.open_metadata() as xmp:
+        assert xmp["pdfuaid:part"] == "1"
+        assert xmp["dc:title"] == "示例报告"
+
+
+# --- the real report ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def report(built_report):
+    out, _, _ = built_report
+    name = load_spec(paths.REPORT / "report.toml").name
+    return lambda lang, ext: out / f"{name}.{lang}.{ext}"
+
+
+def html_of(report, lang: str) -> BeautifulSoup:
+    return BeautifulSoup(report(lang, "html").read_text("utf-8"), "html.parser")
+
+
+def structure(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    """Every structure element the tree reaches, in document order."""
+    found = []
+
+    def walk(node):
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                found.append(kid)
+                walk(kid)
+
+    walk(pdf.Root.StructTreeRoot)
+    return found
+
+
+def marks_content(element) -> bool:
+    kids = element.get("/K")
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, int) or (isinstance(kid, pikepdf.Dictionary) and marks_content(kid)):
+            return True
+    return False
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_report_pdfua_finds_nothing(report, lang):
+    result = validate(str(report(lang, "pdf")))
+    accepted = {entry["rule"] for entry in ACCEPTED.get("finding", [])}
+    assert [f"{f.rule_id}: {f.message}" for f in result.findings if f.rule_id not in accepted] == []
+    skipped = {entry["rule"] for entry in ACCEPTED.get("skipped", [])}
+    assert {outcome.rule_id for outcome in result.outcomes if outcome.skipped_reason} <= skipped
+
+
+@pytest.mark.parametrize(("lang", "html_lang"), [("zh", "zh-Hans"), ("en", "en")])
+def test_report_is_tagged_with_language_and_title(report, lang, html_lang):
+    pdf = pikepdf.open(report(lang, "pdf"))
+    assert pdf.Root.MarkInfo.Marked is True
+    assert str(pdf.Root.Lang) == html_lang
+    assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+    assert str(pdf.docinfo.Title) == html_of(report, lang).title.get_text()
+    with pdf.open_metadata() as xmp:
+        assert xmp["pdfuaid:part"] == "1"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_one_figure_with_its_alt_text_per_chart(report, lang):
+    charts = [img["alt"] for img in html_of(report, lang).select("img")]
+    pdf = pikepdf.open(report(lang, "pdf"))  # kept open: the elements live in it
+    figures = [e for e in structure(pdf) if e.S == "/Figure"]
+    assert len(charts) >= 5 and all(alt.strip() for alt in charts)
+    assert [str(figure.Alt) for figure in figures] == charts
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_one_table_per_table_with_scoped_headers(report, lang):
+    tables = html_of(report, lang).select("table")
+    pdf = pikepdf.open(report(lang, "pdf"))  # kept open: the elements live in it
+    tree = structure(pdf)
+    assert len(tables) >= 5
+    assert len([e for e in tree if e.S == "/Table"]) == len(tables)
+    assert len([e for e in tree if e.S == "/THead"]) == len(tables)
+    headers = [e for e in tree if e.S == "/TH"]
+    assert len(headers) == sum(len(table.select("th")) for table in tables)
+    assert {str(th.A.Scope) for th in headers} <= {"/Column", "/Row"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_headings_nest_without_gaps_and_bookmarks_follow_them(report, lang):
+    html = html_of(report, lang)
+    pdf = pikepdf.open(report(lang, "pdf"))
+    expected = [
+        (int(h.name[1]), words(h.get_text())) for h in html.find_all(re.compile(r"^h[1-6]$"))
+    ]
+    headings = [e for e in structure(pdf) if re.fullmatch(r"/H[1-6]", str(e.S))]
+    assert [int(str(h.S)[2]) for h in headings] == [level for level, _ in expected]
+    assert all(marks_content(h) for h in headings)  # what pdfua's UA-14-001 would check
+    levels = [level for level, _ in expected]
+    assert levels[0] == 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))
+
+    def outline(items, level=1):
+        for item in items:
+            yield level, words(item.title)
+            yield from outline(item.children, level + 1)
+
+    with pdf.open_outline() as bookmarks:
+        assert list(outline(bookmarks.root)) == expected
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_link_names_its_destination(report, lang):
+    titles = {
+        a["href"][1:]: a["title"] for a in html_of(report, lang).select('a.ref[href^="#"][title]')
+    }
+    pdf = pikepdf.open(report(lang, "pdf"))
+    annotations = [a for page in pdf.pages for a in page.get("/Annots", [])]
+    assert len(annotations) > 300
+    links = [e for e in structure(pdf) if e.S == "/Link"]
+    assert links
+    for annotation in annotations:
+        target, described = str(annotation.Dest), str(annotation.get("/Contents", ""))
+        assert described and described != target
+        if target in titles:  # a number: its label and what it measures, "F13: …"
+            assert described == titles[target]
+            assert re.match(r"[FDA]\d+(: |：)\S", described), described

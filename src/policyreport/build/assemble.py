@@ -10,6 +10,10 @@ output stay in the notebook. The assembler then
   caveats, scanner exclusions, sources), whose rows carry the anchors `fact-ID`, `derived-ID`,
   `assumption-ID` that the prose links to, and a short label (F1, D1, A1 …) that it copies to
   each link as `data-label` so the printed report can cite it;
+- gives every link to a figure of the data, a chart or a table a `title` naming its
+  destination ("F13: what is measured", "Figure 2. caption"): a tooltip on screen, and the
+  description of the PDF's link annotation (policyreport.build.pdftags);
+- gives every header cell of a notebook's table a `scope` (col in the head, row in the body);
 - fails (BuildError) on a link that resolves to nothing, a duplicate id, a script, or a
   resource loaded from anywhere but the document itself;
 - inlines the CSS and a subset of the CJK font holding exactly the characters used.
@@ -331,19 +335,48 @@ def _label_map(dataset) -> dict[str, str]:
     return labels
 
 
-def _ref_link(ident: str, dataset, labels: dict[str, str]):
+def link_titles(dataset, lang: str, labels: dict[str, str], t: dict) -> dict[str, str]:
+    """anchor id -> the title of a link to it: the figure's label and what it measures."""
+    titles = {}
+    for anchor, label in labels.items():
+        figure = dataset.figure(anchor.split("-", 1)[1])
+        subject = getattr(figure, f"subject_{lang}", "") or figure.subject_en
+        titles[anchor] = t["link_title"].format(label=label, subject=subject) if subject else label
+    return titles
+
+
+def _caption_titles(elements: list) -> dict[str, str]:
+    """figure or table id -> its numbered caption ("Figure 2. …"), the title of a link to it."""
+    return {
+        top["id"]: " ".join(_caption_of(top).get_text(" ").split())
+        for top in elements
+        if top.get("data-report") in ("figure", "table") and top.get("id")
+    }
+
+
+def _scope_header_cells(element) -> None:
+    """A <th> without scope heads its column in <thead>, its row elsewhere."""
+    for cell in element.find_all("th"):
+        if not cell.get("scope"):
+            cell["scope"] = "col" if cell.find_parent("thead") else "row"
+
+
+def _ref_link(ident: str, dataset, labels: dict[str, str], titles: dict[str, str] | None = None):
     from markupsafe import Markup, escape
 
     kind = dataset.figure(ident).ref
     anchor = f"{kind}-{ident}"
+    title = (titles or {}).get(anchor)
+    title_attribute = f' title="{escape(title)}"' if title else ""
     return Markup(
         f'<a class="ref" href="#{escape(anchor)}" data-{kind}="{escape(ident)}" '
-        f'data-label="{escape(labels.get(anchor, ""))}">{escape(ident)}</a>'
+        f'data-label="{escape(labels.get(anchor, ""))}"{title_attribute}>{escape(ident)}</a>'
     )
 
 
 def appendix_context(dataset, lang: str, labels: dict[str, str], t: dict) -> dict:
     sources = list(dataset.sources)
+    titles = link_titles(dataset, lang, labels, t)
     qualifiers = t.get("qualifier_words", {})
     quality = t.get("quality_words", {})
 
@@ -363,7 +396,7 @@ def appendix_context(dataset, lang: str, labels: dict[str, str], t: dict) -> dic
                 "quote_lang": _source_lang(sources, _text(row.get("source"))),
                 "article": _text(row.get("article")),
                 "assumption": (
-                    _ref_link(row["assumption"], dataset, labels)
+                    _ref_link(row["assumption"], dataset, labels, titles)
                     if not _blank(row.get("assumption"))
                     else ""
                 ),
@@ -376,7 +409,9 @@ def appendix_context(dataset, lang: str, labels: dict[str, str], t: dict) -> dic
     for row in _rows(dataset.derived):
         anchor = f"derived-{row['id']}"
         figure = dataset.figure(row["id"])
-        inputs = [_ref_link(ident, dataset, labels) for ident in _text(row["inputs"]).split()]
+        inputs = [
+            _ref_link(ident, dataset, labels, titles) for ident in _text(row["inputs"]).split()
+        ]
         caveat = _localised(row, "caveat", lang)
         derived.append(
             {
@@ -395,7 +430,7 @@ def appendix_context(dataset, lang: str, labels: dict[str, str], t: dict) -> dic
         if caveat:
             caveats.append(
                 {
-                    "link": _ref_link(row["id"], dataset, labels),
+                    "link": _ref_link(row["id"], dataset, labels, titles),
                     "subject": _subject(row, lang),
                     "caveat": caveat,
                 }
@@ -484,7 +519,9 @@ class ExecutedNotebook:
     notebook: dict
 
 
-def _check_links(body, ids: set[str], labels: dict[str, str], origin: dict) -> None:
+def _check_links(
+    body, ids: set[str], labels: dict[str, str], origin: dict, titles: dict[str, str]
+) -> None:
     for link in body.find_all("a", href=True):
         href = link["href"]
         if not href.startswith("#"):
@@ -502,6 +539,8 @@ def _check_links(body, ids: set[str], labels: dict[str, str], origin: dict) -> N
             link["data-label"] = labels[target]
             if not link.get_text(strip=True) and "ref" not in (link.get("class") or []):
                 link.string = labels[target]
+        if target in titles and not link.get("title"):
+            link["title"] = titles[target]
 
 
 def _parameters_shown(spec_parameters: dict, lang_parameter: str, lang: str) -> list:
@@ -555,6 +594,7 @@ def assemble_html(
         chapter.elements = report_elements(executed.notebook, f"{executed.name} ({lang})")
         for element in chapter.elements:
             _check_self_contained(element, f"{executed.name} ({lang})")
+            _scope_header_cells(element)
             for link in element.find_all("a", href=True):
                 origin[id(link)] = f"{executed.name} ({lang})"
         chapters.append(chapter)
@@ -585,9 +625,10 @@ def assemble_html(
     ids.update(source["anchor"] for source in sources)
     ids.update({"top", "contents", f"{appendix['assumptions']['id']}-caveats"})
     ids.add(f"{appendix['sources']['id']}-files")
+    titles = {**link_titles(dataset, lang, ref_labels, t), **_caption_titles(all_elements)}
     for chapter in chapters:
         for element in chapter.elements:
-            _check_links(element, ids, {**ref_labels, **number_labels}, origin)
+            _check_links(element, ids, {**ref_labels, **number_labels}, origin, titles)
         chapter.html = "\n".join(str(element) for element in chapter.elements)
 
     environment = Environment(

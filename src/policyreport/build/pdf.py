@@ -1,4 +1,12 @@
-"""Render the report's HTML to PDF with WeasyPrint, byte-identical for identical HTML.
+"""Render the report's HTML to an accessible PDF (PDF/UA-1) with WeasyPrint, byte-identical
+for identical HTML.
+
+The PDF is WeasyPrint's `pdf/ua-1` variant: tagged (a structure tree a screen reader follows:
+headings, lists, tables, figures with their alt text, links), document language from
+<html lang>, title shown by the viewer (DisplayDocTitle), XMP metadata claiming PDF/UA-1; what
+the variant leaves undone is done by policyreport.build.pdftags. Rendering fails on any
+WeasyPrint warning (an ignored CSS rule, a missing alt text, a link to no anchor): the report's
+HTML must render exactly as written.
 
 The HTML carries everything the PDF needs: the print rules of its stylesheet (A4, "n / N" page
 footer, table of contents with page numbers via target-counter, refs as superscript labels via
@@ -7,7 +15,8 @@ attr(data-label)), the embedded font subset, and SVG charts, which WeasyPrint dr
 Determinism: WeasyPrint writes no creation date of its own; the document's dates come from its
 `dcterms.created` / `dcterms.modified` meta elements, which the assembler sets to the source's
 date. The file identifier is the md5 of the PDF's own objects (pydyf's automatic identifier),
-not a random value. Nothing is fetched: the URL fetcher refuses every URL but data: URIs.
+not a random value; the XMP metadata of PDF/UA-1 holds no random document id either. Nothing
+is fetched: the URL fetcher refuses every URL but data: URIs.
 """
 
 from __future__ import annotations
@@ -36,9 +45,12 @@ def _fetcher():
     return DataOnlyFetcher(allowed_protocols={"data"}, fail_on_errors=True)
 
 
+PDF_VARIANT = "pdf/ua-1"
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
+        super().__init__(level=logging.WARNING)
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -50,18 +62,23 @@ def render_pdf(html: str, target: Path | None = None) -> bytes:
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
+    from policyreport.build import pdftags
+
     logger = logging.getLogger("weasyprint")
     handler = _Collect()
     logger.addHandler(handler)
     try:
         document = weasyprint.HTML(string=html, base_url=None, url_fetcher=_fetcher())
-        pdf = document.write_pdf(
-            pdf_identifier=True,  # md5 of the content: stable, and a valid /ID
-            uncompressed_pdf=False,
-            custom_metadata=False,
-            full_fonts=False,  # embed subsets of exactly the glyphs used
-            hinting=False,
-        )
+        with pdftags.recording() as origins:
+            pdf = document.write_pdf(
+                finisher=pdftags.finisher(document.etree_element, origins),
+                pdf_variant=PDF_VARIANT,
+                pdf_identifier=True,  # md5 of the content: stable, and a valid /ID
+                uncompressed_pdf=False,
+                custom_metadata=False,
+                full_fonts=False,  # embed subsets of exactly the glyphs used
+                hinting=False,
+            )
     except FatalURLFetchingError as error:
         raise BuildError(step="pdf", reason=str(error)) from None
     finally:
@@ -87,6 +104,7 @@ def cache_key(html: bytes) -> str:
     for name in ("weasyprint", "pydyf", "fonttools"):
         digest.update(f"{name}=={version(name)}\0".encode())
     digest.update(Path(__file__).read_bytes())
+    digest.update((Path(__file__).parent / "pdftags.py").read_bytes())
     digest.update(html)
     return digest.hexdigest()
 
