@@ -9,9 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+#: Exit codes of the `policyreport` command (documented in its --help and the README).
+EXIT_OK = 0
+EXIT_FAILURE = 1  # the input was fine but something failed: a notebook cell, a PDF renderer
+EXIT_BAD_INPUT = 2  # a data file, the spec, a parameter or a command-line option is wrong
+
 
 class PolicyReportError(Exception):
     """Base class: str(error) is the one line a user sees."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows in a notebook instead of a traceback into the package: the one
+        line says what is wrong and where (%debug still has the whole stack)."""
+        return [f"{type(self).__name__}: {self}"]
 
 
 def _where(file: str | Path | None, row: int | None = None, field: str | None = None) -> str:
@@ -91,20 +103,25 @@ class ParameterError(PolicyReportError):
     expected: str
     found: object = None
     notebook: str | None = None
+    hint: str | None = None  # what the user probably meant, e.g. "did you mean usd_cny?"
 
     def __post_init__(self) -> None:
         super().__init__(str(self))
 
     def __str__(self) -> str:
         where = f"{self.notebook}: " if self.notebook else ""
+        hint = f"; {self.hint}" if self.hint else ""
         return (
-            f"{where}parameter '{self.parameter}': expected {self.expected}; found {self.found!r}"
+            f"{where}parameter '{self.parameter}': expected {self.expected}; "
+            f"found {self.found!r}{hint}"
         )
 
 
 @dataclass
 class NotebookExecutionError(PolicyReportError):
     """A cell failed while the build executed a notebook."""
+
+    exit_code = EXIT_FAILURE
 
     notebook: str
     cell: int
@@ -123,6 +140,8 @@ class NotebookExecutionError(PolicyReportError):
 @dataclass
 class BuildError(PolicyReportError):
     """The report could not be assembled (spec, template, font, PDF)."""
+
+    exit_code = EXIT_FAILURE
 
     step: str
     reason: str

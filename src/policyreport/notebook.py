@@ -20,6 +20,7 @@ Placeholder values are figure ids (str) or Figures; see policyreport.authoring.n
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,13 @@ from policyreport import paths
 from policyreport.authoring import charts, narrative
 from policyreport.authoring.fmt import check_lang
 from policyreport.authoring.narrative import Html
-from policyreport.authoring.params import read_parameters, validate
+from policyreport.authoring.params import (
+    check_declared,
+    injected_parameters,
+    parameters_cell,
+    read_parameters,
+    validate,
+)
 from policyreport.data.records import Figure
 
 DEFAULT_DATA_DIR = "data"
@@ -212,6 +219,17 @@ class Context:
         return narrative.figure_html(svg, f"fig-{name}", caption, str(alt))
 
 
+def injected_by_papermill(path: Path) -> dict:
+    """The parameters papermill injected into the running kernel ({} outside a kernel, or
+    when none were): read from the kernel's input history, where the injected cell is the
+    one headed "# Parameters" after the notebook's own parameters cell."""
+    ipython = sys.modules.get("IPython")  # a kernel has imported it; a plain script has not
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return {}
+    return injected_parameters(shell.history_manager.input_hist_raw, parameters_cell(path))
+
+
 def setup(notebook: str, **params) -> Context:
     """Validate the parameters, load the dataset with the assumption overrides, apply the
     chart style, make figures/<lang>/ and return the notebook's Context.
@@ -224,6 +242,10 @@ def setup(notebook: str, **params) -> Context:
     path = notebook_path(notebook)
     name = path.stem
     specs = read_parameters(path) if path.is_file() else None
+    if specs is not None:
+        # papermill only warns about a name the notebook does not declare, and the run
+        # would go on with the default: stop it here, however the notebook was run.
+        check_declared(injected_by_papermill(path), specs, name)
     default_data = specs["data_dir"].default if specs and "data_dir" in specs else None
     data_dir = params.get("data_dir", default_data or DEFAULT_DATA_DIR)
     # A data_dir that is not a string fails validation below, before anything is loaded.

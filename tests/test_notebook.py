@@ -1,0 +1,70 @@
+"""policyreport.notebook in a real kernel: setup() stops a run that was given a parameter the
+notebook does not declare, however it was run (here: the papermill command line, which on
+its own only warns and goes on with the default)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from policyreport import paths
+from policyreport.authoring.params import read_parameters
+
+BIN = Path(sys.executable).parent
+NOTEBOOK = paths.NOTEBOOKS / "01_wuhan_outsourcing.ipynb"
+
+
+def papermill(tmp_path: Path, *arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [
+            str(BIN / "papermill"),
+            str(NOTEBOOK.relative_to(paths.ROOT)),
+            str(tmp_path / "out.ipynb"),
+            "-p",
+            "figures_dir",
+            str(tmp_path / "figures"),
+            *arguments,
+            "--no-progress-bar",
+        ],
+        cwd=paths.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.slow
+def test_mistyped_parameter_stops_the_papermill_command_line(tmp_path):
+    assert "usd_cny" in read_parameters(NOTEBOOK)  # the name the typo is close to
+    result = papermill(tmp_path, "-p", "usd_cnY", "7.0", "-p", "lang", "en")
+    assert result.returncode != 0
+    expected = (
+        "ParameterError: 01_wuhan_outsourcing: parameter 'usd_cnY': expected a parameter of "
+        "this notebook (one of: lang, data_dir, figures_dir, usd_cny); found 7.0; "
+        "did you mean usd_cny?"
+    )
+    assert expected in result.stderr
+    # the run stopped in the setup cell: nothing was charted with the default rate
+    assert not (tmp_path / "figures" / "en").exists()
+    executed = json.loads((tmp_path / "out.ipynb").read_text(encoding="utf-8"))
+    errors = [
+        output
+        for cell in executed["cells"]
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "error"
+    ]
+    assert [(error["ename"], error["traceback"]) for error in errors] == [
+        ("ParameterError", [expected])  # one line in the notebook, no traceback into src/
+    ]
+
+
+@pytest.mark.slow
+def test_every_undeclared_name_is_named(tmp_path):
+    result = papermill(tmp_path, "-p", "Lang", "en", "-p", "colour", "red")
+    assert result.returncode != 0
+    assert (
+        "parameter 'Lang': expected a parameter of this notebook (one of: lang, data_dir, "
+        "figures_dir, usd_cny); found 'en'; did you mean lang?; also not declared: 'colour'"
+    ) in result.stderr
