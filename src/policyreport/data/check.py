@@ -17,6 +17,13 @@ from policyreport.errors import CoverageError, DataError
 
 CALENDAR_KINDS = ("year", "date")
 
+EXAMPLES = """
+policyreport check
+    validate data/ (schemas, quotes, checksums, derived figures) and the scanner's coverage
+policyreport check --data-dir path/to/data
+    the same for another data directory
+"""
+
 
 @dataclass
 class Coverage:
