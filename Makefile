@@ -31,6 +31,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@# pip's notes about index folders absent on this machine are noise; real errors still fail.
 	set -o pipefail; $(BIN)/python -m pip install --quiet -r requirements.lock 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m policyreport.build.kernels
 	@touch $@
 
 venv: $(STAMP) ## Create .venv from requirements.lock (only when missing or stale)

@@ -175,6 +175,8 @@ class Run:
 def _execute(run: Run, cwd: Path) -> Run:
     import papermill
 
+    from policyreport.build import kernels
+
     started = time.monotonic()
     try:
         papermill.execute_notebook(
@@ -184,9 +186,7 @@ def _execute(run: Run, cwd: Path) -> Run:
             kernel_name=KERNEL,
             cwd=str(cwd),
             progress_bar=False,
-            # ipykernel's warning about its TCP transport goes to the kernel's own stderr,
-            # not to any cell; silence it as the build does.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            **kernels.papermill_options(),  # kernels start and stop quietly, as in the build
         )
     except Exception as error:  # a failing cell, a dead kernel …: reported by each test
         run.error = error

@@ -61,6 +61,8 @@ def test_papermill_command_line_from_the_repository_root(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
+    # papermill's own lines only: nothing from the kernel (TCP warning, KeyboardInterrupt)
+    assert "[IPKernelApp]" not in result.stderr, result.stderr
     outputs = report_outputs(json.loads(out.read_text(encoding="utf-8")))
     assert any("Hangzhou" in html for html in outputs)
     assert list((tmp_path / "figures" / "en").glob("*.svg"))

@@ -124,17 +124,23 @@ class NotebookExecutionError(PolicyReportError):
     exit_code = EXIT_FAILURE
 
     notebook: str
-    cell: int
+    cell: int  # counted from 1 over all cells of the source notebook, top to bottom
     ename: str
     evalue: str
     kept_at: str | None = None
+    run_all_count: int | None = None  # the In [n] JupyterLab shows there after Run All
 
     def __post_init__(self) -> None:
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        kept = f" (executed notebook kept at {self.kept_at})" if self.kept_at else ""
-        return f"{self.notebook}, cell {self.cell}: {self.ename}: {self.evalue}{kept}"
+        notes = []
+        if self.run_all_count is not None:
+            notes.append(f"In [{self.run_all_count}] after Run All in JupyterLab")
+        if self.kept_at:
+            notes.append(f"executed notebook kept at {self.kept_at}")
+        shown = f" ({'; '.join(notes)})" if notes else ""
+        return f"{self.notebook}, cell {self.cell}: {self.ename}: {self.evalue}{shown}"
 
 
 @dataclass
