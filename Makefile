@@ -63,8 +63,9 @@ format: $(STAMP) ## Format the code in place
 	$(BIN)/ruff format src tests
 	$(BIN)/ruff check --fix src tests
 
-lab: $(STAMP) ## Start JupyterLab on the project
-	$(BIN)/jupyter lab --notebook-dir=.
+# LAB_ARGS: more `jupyter lab` options, e.g. make lab LAB_ARGS="--no-browser --port 8899"
+lab: $(STAMP) ## Start JupyterLab on the project (as root too; warns when no CJK font)
+	tools/lab $(BIN)/jupyter $(LAB_ARGS)
 
 bench: $(STAMP) debs-report ## Benchmark the build against papermill + nbconvert by hand
 	$(BIN)/python -m policyreport.build.bench
