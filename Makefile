@@ -27,11 +27,9 @@ help: ## Show this help
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "policyreport needs Python 3.11, found " + sys.version.split()[0]'
-	$(PYTHON) -m venv $(VENV)
-	@# pip's notes about index folders absent on this machine are noise; real errors still fail.
-	set -o pipefail; $(BIN)/python -m pip install --quiet -r requirements.lock 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
-	$(BIN)/python -m policyreport.build.kernels
+	@# one line per phase and per batch of packages: a first run takes minutes
+	@$(PYTHON) tools/venv $(VENV) requirements.lock --project .
+	@$(BIN)/python -m policyreport.build.kernels
 	@touch $@
 
 venv: $(STAMP) ## Create .venv from requirements.lock (only when missing or stale)
