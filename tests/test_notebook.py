@@ -68,3 +68,32 @@ def test_every_undeclared_name_is_named(tmp_path):
         "parameter 'Lang': expected a parameter of this notebook (one of: lang, data_dir, "
         "figures_dir, usd_cny); found 'en'; did you mean lang?; also not declared: 'colour'"
     ) in result.stderr
+
+
+# --- the reference page ----------------------------------------------------------------------
+
+
+def test_api_reference_is_up_to_date():
+    from policyreport.notebook import API_DOC, api_reference
+
+    committed = (paths.ROOT / API_DOC).read_text(encoding="utf-8")
+    assert committed == api_reference(), (
+        f"{API_DOC} is out of date: run .venv/bin/python -m policyreport.notebook"
+    )
+
+
+def test_api_reference_covers_every_method_and_style():
+    from policyreport.authoring.fmt import STYLES
+    from policyreport.notebook import Context, api_reference
+
+    page = api_reference()
+    methods = [name for name in vars(Context) if not name.startswith("_")]
+    assert {"fig", "figs", "say", "chart", "table", "note"} <= set(methods)
+    for name in methods:
+        assert f"### `ctx.{name}(" in page
+    assert "(no docstring)" not in page
+    for style in STYLES:
+        assert f"| `{{x:{style}}}` |" in page
+    # worked out by hand from the examples: 15.4 percent as growth, 5+ firms as a count
+    assert "| `{x:growth}` | 增长15.4% | up 15.4% |" in page
+    assert "| `{x:count}` | 5余家 | over 5 |" in page
