@@ -55,8 +55,11 @@ def test_mistyped_parameter_stops_the_papermill_command_line(tmp_path):
         for output in cell.get("outputs", [])
         if output.get("output_type") == "error"
     ]
+    # in the notebook: the line of the cell, then the error; no traceback into src/
+    setup_cell = next(cell for cell in executed["cells"] if cell.get("id") == "setup")
+    assert "".join(setup_cell["source"]).splitlines()[2] == "ctx = setup("  # its line 3
     assert [(error["ename"], error["traceback"]) for error in errors] == [
-        ("ParameterError", [expected])  # one line in the notebook, no traceback into src/
+        ("ParameterError", ["cell line 3: ctx = setup(", expected])
     ]
 
 

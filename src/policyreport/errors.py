@@ -21,9 +21,31 @@ class PolicyReportError(Exception):
     exit_code = EXIT_BAD_INPUT
 
     def _render_traceback_(self) -> list[str]:
-        """What IPython shows in a notebook instead of a traceback into the package: the one
-        line says what is wrong and where (%debug still has the whole stack)."""
-        return [f"{type(self).__name__}: {self}"]
+        """What IPython shows in a notebook instead of a traceback into the package: the
+        line of the cell that raised it, then the one line that says what is wrong
+        (%debug still has the whole stack)."""
+        shown = [f"{type(self).__name__}: {self}"]
+        where = _cell_line(self.__traceback__)
+        return [where, *shown] if where else shown
+
+
+def _cell_line(tb) -> str | None:
+    """'cell line 3: ctx = setup(' for the last frame of `tb` that is notebook code: ipykernel
+    compiles each cell to a file named /tmp/ipykernel_<pid>/<hash>.py, IPython to
+    <ipython-input-…>; None when no frame is."""
+    import linecache
+    import traceback
+
+    frames = [
+        frame
+        for frame in traceback.extract_tb(tb)
+        if "ipykernel_" in frame.filename or frame.filename.startswith("<ipython-input")
+    ]
+    if not frames:
+        return None
+    frame = frames[-1]
+    code = (frame.line or linecache.getline(frame.filename, frame.lineno or 0)).strip()
+    return f"cell line {frame.lineno}: {code}"
 
 
 def _where(file: str | Path | None, row: int | None = None, field: str | None = None) -> str:
