@@ -12,6 +12,10 @@ languages of a notebook run side by side in two kernels. Then: the chart files, 
 glyphs and stderr, every number traced to data/, the chapter structure, the two languages
 saying the same thing, a wrong language failing in the setup cell, and an assumption
 override reaching the text.
+
+Workbench notebooks (numbered 90-99, e.g. 90_explore) get every check that is not about the
+report: they run, write nothing stray, print nothing on stderr and show their DataFrames,
+charts and the guide to ctx. Each chapter's opening cell names the DataFrames it cites.
 """
 
 from __future__ import annotations
