@@ -17,6 +17,14 @@ from policyreport.errors import CoverageError, DataError
 
 CALENDAR_KINDS = ("year", "date")
 
+EXAMPLES = """
+policyreport check
+    validate data/ (schemas, quotes, checksums, layouts, derived figures), list any TODO
+    left, and prove the scanner's coverage (what `make check` runs)
+policyreport check --data-dir path/to/data
+    the same for another data directory
+"""
+
 
 @dataclass
 class Coverage:
