@@ -27,13 +27,17 @@ help: ## Show this help
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "policyreport needs Python 3.11, found " + sys.version.split()[0]'
-	$(PYTHON) -m venv $(VENV)
-	@# pip's notes about index folders absent on this machine are noise; real errors still fail.
-	set -o pipefail; $(BIN)/python -m pip install --quiet -r requirements.lock 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@# one line per phase and per batch of packages: a first run takes minutes
+	@$(PYTHON) tools/venv $(VENV) requirements.lock --project .
 	@touch $@
 
-venv: $(STAMP) ## Create .venv from requirements.lock (only when missing or stale)
+# The IPython kernel config that keeps kernel log noise off papermill's and Lab's terminal
+# (policyreport/build/kernels.py); its own target, so an existing .venv gets it too.
+KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.py
+$(KERNEL_CONFIG): $(STAMP) src/policyreport/build/kernels.py
+	@$(BIN)/python -m policyreport.build.kernels
+
+venv: $(STAMP) $(KERNEL_CONFIG) ## Create .venv from requirements.lock (only when missing or stale)
 
 debs-report:
 	@tools/debian-packages $(REPORT_DEBS)
@@ -47,10 +51,10 @@ check: $(STAMP) ## Validate the data: checksums, facts, derived figures, scanner
 scan: $(STAMP) ## List every numeric mention in the source page(s)
 	$(BIN)/policyreport scan data/sources/*.txt
 
-report: $(STAMP) debs-report ## Render every notebook and assemble report/report.<lang>.{html,pdf}
+report: $(STAMP) $(KERNEL_CONFIG) debs-report ## Render every notebook and assemble report/report.<lang>.{html,pdf}
 	$(BIN)/policyreport build
 
-test: $(STAMP) debs-test ## Lint, format check and the whole test suite
+test: $(STAMP) $(KERNEL_CONFIG) debs-test ## Lint, format check and the whole test suite
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/pytest
@@ -62,10 +66,11 @@ format: $(STAMP) ## Format the code in place
 	$(BIN)/ruff format src tests
 	$(BIN)/ruff check --fix src tests
 
-lab: $(STAMP) ## Start JupyterLab on the project
-	$(BIN)/jupyter lab --notebook-dir=.
+# LAB_ARGS: more `jupyter lab` options, e.g. make lab LAB_ARGS="--no-browser --port 8899"
+lab: $(STAMP) $(KERNEL_CONFIG) ## Start JupyterLab on the project (as root too; warns when no CJK font)
+	tools/lab $(BIN)/jupyter $(LAB_ARGS)
 
-bench: $(STAMP) debs-report ## Benchmark the build against papermill + nbconvert by hand
+bench: $(STAMP) $(KERNEL_CONFIG) debs-report ## Benchmark the build against papermill + nbconvert by hand
 	$(BIN)/python -m policyreport.build.bench
 
 lock: ## Re-resolve dependencies from pyproject.toml into requirements.lock

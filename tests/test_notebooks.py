@@ -12,6 +12,10 @@ languages of a notebook run side by side in two kernels. Then: the chart files, 
 glyphs and stderr, every number traced to data/, the chapter structure, the two languages
 saying the same thing, a wrong language failing in the setup cell, and an assumption
 override reaching the text.
+
+Workbench notebooks (numbered 90-99, e.g. 90_explore) get every check that is not about the
+report: they run, write nothing stray, print nothing on stderr and show their DataFrames,
+charts and the guide to ctx. Each chapter's opening cell names the DataFrames it cites.
 """
 
 from __future__ import annotations
@@ -38,6 +42,11 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob(NOTEBOOK_GLOB))
+#: Notebooks numbered 90-99 are workbenches (90_explore): they run like the others, but are
+#: no chapter of the report, so the report's checks (spec, numbers traced, structure) skip them.
+WORKBENCH_GLOB = "9[0-9]_*.ipynb"
+WORKBENCHES = sorted(NOTEBOOK_DIR.glob(WORKBENCH_GLOB))
+CHAPTERS = [path for path in NOTEBOOKS if path not in WORKBENCHES]
 SPEC = ROOT / "report" / "report.toml"
 KERNEL = "python3"
 #: The notebook that shows a CNY conversion; any notebook declaring usd_cny will do if absent.
@@ -49,6 +58,8 @@ NUMERAL = re.compile(r"[0-9〇零一二三四五六七八九十百千万亿两]"
 REF_ATTRS = tuple(f"data-{kind}" for kind in REF_KINDS)
 
 nb_params = pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
+chapter_params = pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda path: path.stem)
+workbench_params = pytest.mark.parametrize("notebook", WORKBENCHES, ids=lambda path: path.stem)
 lang_params = pytest.mark.parametrize("lang", LANGUAGES)
 
 
@@ -175,6 +186,8 @@ class Run:
 def _execute(run: Run, cwd: Path) -> Run:
     import papermill
 
+    from policyreport.build import kernels
+
     started = time.monotonic()
     try:
         papermill.execute_notebook(
@@ -184,9 +197,7 @@ def _execute(run: Run, cwd: Path) -> Run:
             kernel_name=KERNEL,
             cwd=str(cwd),
             progress_bar=False,
-            # ipykernel's warning about its TCP transport goes to the kernel's own stderr,
-            # not to any cell; silence it as the build does.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            **kernels.papermill_options(),  # kernels start and stop quietly, as in the build
         )
     except Exception as error:  # a failing cell, a dead kernel …: reported by each test
         run.error = error
@@ -351,7 +362,7 @@ def test_report_spec_lists_exactly_the_notebooks():
     assert len(listed) == len(set(listed)), f"listed twice in {SPEC.name}: {listed}"
     missing = [name for name in listed if not (notebook_dir / f"{name}.ipynb").is_file()]
     assert not missing, f"report.toml lists notebooks that are not in notebooks/: {missing}"
-    on_disk = [path.stem for path in sorted(notebook_dir.glob(NOTEBOOK_GLOB))]
+    on_disk = [path.stem for path in CHAPTERS]
     unlisted = [name for name in on_disk if name not in listed]
     assert not unlisted, f"notebooks/ has notebooks report.toml does not list: {unlisted}"
 
@@ -528,7 +539,7 @@ def test_no_missing_glyph_and_nothing_on_stderr(notebook, lang, executions):
 
 @pytest.mark.slow
 @lang_params
-@nb_params
+@chapter_params
 def test_every_number_traces_to_the_data(notebook, lang, executions, dataset):
     from policyreport.authoring.narrative import numbers_outside_refs
 
@@ -549,7 +560,7 @@ def test_every_number_traces_to_the_data(notebook, lang, executions, dataset):
 
 @pytest.mark.slow
 @lang_params
-@nb_params
+@chapter_params
 def test_chapter_structure(notebook, lang, executions):
     executed = executions.default(notebook, lang).ok()
     tops = [top for _, _, top in report_outputs(executed)]
@@ -587,8 +598,63 @@ def test_chapter_structure(notebook, lang, executions):
     assert not problems, problems
 
 
-@pytest.mark.slow
+#: The DataFrame of ctx.ds behind each kind of reference (its appendix).
+FRAMES = {"fact": "ctx.ds.facts", "derived": "ctx.ds.derived", "assumption": "ctx.ds.assumptions"}
+
+
+def opening_text(notebook: Path) -> str:
+    first = load(notebook)["cells"][0]
+    assert first["cell_type"] == "markdown", f"{notebook.name} does not open with a markdown cell"
+    return source(first)
+
+
 @nb_params
+def test_opening_cell_names_only_dataframes_that_exist(notebook):
+    from policyreport.data.dataset import Dataset
+
+    named = set(re.findall(r"ctx\.ds\.(\w+)", opening_text(notebook)))
+    assert named, f"{notebook.name}: the opening cell names no DataFrame (ctx.ds.facts …)"
+    fields = set(Dataset.__dataclass_fields__)
+    assert named <= fields, f"no such DataFrame: {sorted(named - fields)} (ctx.ds has {fields})"
+
+
+@pytest.mark.slow
+@chapter_params
+def test_opening_cell_names_the_dataframes_it_uses(notebook, executions):
+    cited = {
+        kind
+        for kind in REF_KINDS
+        for _, markup, _ in report_outputs(executions.default(notebook, "en").ok())
+        if f"data-{kind}=" in markup
+    }
+    text = opening_text(notebook)
+    missing = [FRAMES[kind] for kind in sorted(cited) if FRAMES[kind] not in text]
+    assert not missing, (
+        f"{notebook.name} cites rows of {missing} but its opening cell does not name them"
+    )
+
+
+@pytest.mark.slow
+@workbench_params
+def test_workbench_shows_dataframes_charts_and_a_guide_to_ctx(notebook, executions):
+    executed = executions.default(notebook, "zh").ok()
+    outputs = [output for _, cell in code_cells(executed) for output in cell["outputs"]]
+    tables = [
+        o for o in outputs if 'class="dataframe' in joined(o.get("data", {}).get("text/html"))
+    ]
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(tables) >= 5, f"{len(tables)} DataFrames shown"
+    assert len(images) >= 2, f"{len(images)} charts shown"
+    guide = "\n".join(source(cell) for cell in executed["cells"] if cell["cell_type"] == "markdown")
+    for call in ("fig", "figs", "say", "chart", "table", "note"):
+        assert f"`ctx.{call}(" in guide, f"the guide to ctx does not show ctx.{call}"
+    for name in ("facts", "derived", "assumptions"):
+        assert f"`ctx.ds.{name}`" in guide
+    assert "`mentions`" in guide
+
+
+@pytest.mark.slow
+@chapter_params
 def test_both_languages_say_the_same_thing(notebook, executions):
     """Same elements with the same ids in the same order, and the same figures cited."""
     runs = {lang: executions.default(notebook, lang).ok() for lang in LANGUAGES}
@@ -612,7 +678,7 @@ def test_element_ids_are_unique_across_notebooks(lang, executions):
     """The report joins the chapters into one page: an id used twice breaks the build."""
     owner: dict[str, str] = {}
     clashes = []
-    for notebook in NOTEBOOKS:
+    for notebook in CHAPTERS:
         run = executions.default(notebook, lang)
         if run.error is not None:
             continue  # reported by test_executes_from_elsewhere
@@ -636,7 +702,7 @@ def override_notebook() -> Path | None:
         except ParameterError:
             return False
 
-    candidates = [path for path in NOTEBOOKS if declares(path)]
+    candidates = [path for path in CHAPTERS if declares(path)]
     preferred = [path for path in candidates if path.stem == OVERRIDE_NOTEBOOK]
     return (preferred or candidates or [None])[0]
 

@@ -9,9 +9,43 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+#: Exit codes of the `policyreport` command (documented in its --help and the README).
+EXIT_OK = 0
+EXIT_FAILURE = 1  # the input was fine but something failed: a notebook cell, a PDF renderer
+EXIT_BAD_INPUT = 2  # a data file, the spec, a parameter or a command-line option is wrong
+
 
 class PolicyReportError(Exception):
     """Base class: str(error) is the one line a user sees."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows in a notebook instead of a traceback into the package: the
+        line of the cell that raised it, then the one line that says what is wrong
+        (%debug still has the whole stack)."""
+        shown = [f"{type(self).__name__}: {self}"]
+        where = _cell_line(self.__traceback__)
+        return [where, *shown] if where else shown
+
+
+def _cell_line(tb) -> str | None:
+    """'cell line 3: ctx = setup(' for the last frame of `tb` that is notebook code: ipykernel
+    compiles each cell to a file named /tmp/ipykernel_<pid>/<hash>.py, IPython to
+    <ipython-input-…>; None when no frame is."""
+    import linecache
+    import traceback
+
+    frames = [
+        frame
+        for frame in traceback.extract_tb(tb)
+        if "ipykernel_" in frame.filename or frame.filename.startswith("<ipython-input")
+    ]
+    if not frames:
+        return None
+    frame = frames[-1]
+    code = (frame.line or linecache.getline(frame.filename, frame.lineno or 0)).strip()
+    return f"cell line {frame.lineno}: {code}"
 
 
 def _where(file: str | Path | None, row: int | None = None, field: str | None = None) -> str:
@@ -91,14 +125,17 @@ class ParameterError(PolicyReportError):
     expected: str
     found: object = None
     notebook: str | None = None
+    hint: str | None = None  # what the user probably meant, e.g. "did you mean usd_cny?"
 
     def __post_init__(self) -> None:
         super().__init__(str(self))
 
     def __str__(self) -> str:
         where = f"{self.notebook}: " if self.notebook else ""
+        hint = f"; {self.hint}" if self.hint else ""
         return (
-            f"{where}parameter '{self.parameter}': expected {self.expected}; found {self.found!r}"
+            f"{where}parameter '{self.parameter}': expected {self.expected}; "
+            f"found {self.found!r}{hint}"
         )
 
 
@@ -106,23 +143,33 @@ class ParameterError(PolicyReportError):
 class NotebookExecutionError(PolicyReportError):
     """A cell failed while the build executed a notebook."""
 
+    exit_code = EXIT_FAILURE
+
     notebook: str
-    cell: int
+    cell: int  # counted from 1 over all cells of the source notebook, top to bottom
     ename: str
     evalue: str
     kept_at: str | None = None
+    run_all_count: int | None = None  # the In [n] JupyterLab shows there after Run All
 
     def __post_init__(self) -> None:
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        kept = f" (executed notebook kept at {self.kept_at})" if self.kept_at else ""
-        return f"{self.notebook}, cell {self.cell}: {self.ename}: {self.evalue}{kept}"
+        notes = []
+        if self.run_all_count is not None:
+            notes.append(f"In [{self.run_all_count}] after Run All in JupyterLab")
+        if self.kept_at:
+            notes.append(f"executed notebook kept at {self.kept_at}")
+        shown = f" ({'; '.join(notes)})" if notes else ""
+        return f"{self.notebook}, cell {self.cell}: {self.ename}: {self.evalue}{shown}"
 
 
 @dataclass
 class BuildError(PolicyReportError):
     """The report could not be assembled (spec, template, font, PDF)."""
+
+    exit_code = EXIT_FAILURE
 
     step: str
     reason: str

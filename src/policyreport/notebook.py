@@ -20,6 +20,8 @@ Placeholder values are figure ids (str) or Figures; see policyreport.authoring.n
 
 from __future__ import annotations
 
+import sys
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +30,13 @@ from policyreport import paths
 from policyreport.authoring import charts, narrative
 from policyreport.authoring.fmt import check_lang
 from policyreport.authoring.narrative import Html
-from policyreport.authoring.params import read_parameters, validate
+from policyreport.authoring.params import (
+    check_declared,
+    injected_parameters,
+    parameters_cell,
+    read_parameters,
+    validate,
+)
 from policyreport.data.records import Figure
 
 DEFAULT_DATA_DIR = "data"
@@ -70,6 +78,7 @@ class Context:
         return ident if isinstance(ident, Figure) else self.ds.figure(ident)
 
     def figs(self, *idents: str | Figure) -> list[Figure]:
+        """The Figures of several ids, in order: ctx.figs("a", "b") is [ctx.fig("a"), ...]."""
         return [self.fig(ident) for ident in idents]
 
     def t(self, zh: str, en: str) -> str:
@@ -150,8 +159,10 @@ class Context:
         title_en: str,
         **placeholders,
     ):
-        """charts.hbar in the notebook's language; titles and labels are templates that may
-        use placeholders (e.g. a label "整体，{total:period}")."""
+        """A horizontal bar chart: one bar per figure, top to bottom, each labelled with its
+        value; bounds and approximations hatched, derived figures hollow (charts.hbar).
+        Returns the matplotlib figure, for ctx.chart. Titles and labels are templates that
+        may use placeholders (e.g. a label "整体，{total:period}")."""
         figs = self.figs(*figures)
         if len(labels_zh) != len(labels_en):
             raise ValueError(f"{len(labels_zh)} Chinese labels but {len(labels_en)} English ones")
@@ -176,7 +187,9 @@ class Context:
         labels_en: Sequence[str] | None = None,
         **placeholders,
     ):
-        """charts.series in the notebook's language; x labels default to the periods."""
+        """A level over time: one column (kind="column") or point (kind="line") per figure,
+        in order; implied (derived) points hollow and dashed (charts.series). Returns the
+        matplotlib figure, for ctx.chart. x labels default to the figures' periods."""
         figs = self.figs(*points)
         labels = None
         if labels_zh and labels_en:
@@ -212,6 +225,17 @@ class Context:
         return narrative.figure_html(svg, f"fig-{name}", caption, str(alt))
 
 
+def injected_by_papermill(path: Path) -> dict:
+    """The parameters papermill injected into the running kernel ({} outside a kernel, or
+    when none were): read from the kernel's input history, where the injected cell is the
+    one headed "# Parameters" after the notebook's own parameters cell."""
+    ipython = sys.modules.get("IPython")  # a kernel has imported it; a plain script has not
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return {}
+    return injected_parameters(shell.history_manager.input_hist_raw, parameters_cell(path))
+
+
 def setup(notebook: str, **params) -> Context:
     """Validate the parameters, load the dataset with the assumption overrides, apply the
     chart style, make figures/<lang>/ and return the notebook's Context.
@@ -224,6 +248,10 @@ def setup(notebook: str, **params) -> Context:
     path = notebook_path(notebook)
     name = path.stem
     specs = read_parameters(path) if path.is_file() else None
+    if specs is not None:
+        # papermill only warns about a name the notebook does not declare, and the run
+        # would go on with the default: stop it here, however the notebook was run.
+        check_declared(injected_by_papermill(path), specs, name)
     default_data = specs["data_dir"].default if specs and "data_dir" in specs else None
     data_dir = params.get("data_dir", default_data or DEFAULT_DATA_DIR)
     # A data_dir that is not a string fails validation below, before anything is loaded.
@@ -240,3 +268,115 @@ def setup(notebook: str, **params) -> Context:
     figures_dir = resolve(values.get("figures_dir") or DEFAULT_FIGURES_DIR)
     (figures_dir / lang).mkdir(parents=True, exist_ok=True)
     return Context(notebook=name, lang=lang, params=values, ds=ds, figures_dir=figures_dir)
+
+
+# --- the reference page: docs/notebook-api.md --------------------------------------------
+
+API_DOC = "docs/notebook-api.md"
+
+#: One example figure per placeholder style, shown in the reference in both languages.
+_STYLE_EXAMPLES = {
+    "plain": Figure("exports", "fact", 9210000000, "USD", period="2025"),
+    "growth": Figure("exports_yoy", "fact", 15.4, "percent", kind="growth_yoy", period="2025"),
+    "count": Figure("firms", "fact", 5, "firms", qualifier="more_than", kind="count"),
+    "period": Figure("avg", "fact", 22.6, "percent", kind="avg_annual_growth", period="2021-2025"),
+    "subject": Figure("exports", "fact", 1, "USD", subject_zh="出口额", subject_en="Exports"),
+}
+
+
+def _signature(function) -> str:
+    """`(zh: str, en: str, level: int = 2, **placeholders) -> Html` as written in the source
+    (annotations are strings here: `from __future__ import annotations`)."""
+    import inspect
+
+    signature = inspect.signature(function)
+    shown = []
+    for name, parameter in signature.parameters.items():
+        if name == "self":
+            continue
+        text = {parameter.VAR_POSITIONAL: "*", parameter.VAR_KEYWORD: "**"}.get(
+            parameter.kind, ""
+        ) + name
+        if parameter.annotation is not parameter.empty and parameter.kind not in (
+            parameter.VAR_KEYWORD,
+        ):
+            text += f": {parameter.annotation}"
+        if parameter.default is not parameter.empty:
+            text += f" = {parameter.default!r}"
+        shown.append(text)
+    returns = signature.return_annotation
+    arrow = f" -> {returns}" if returns is not signature.empty else ""
+    return f"({', '.join(shown)}){arrow}"
+
+
+def _doc(obj) -> str:
+    import inspect
+
+    return inspect.getdoc(obj) or ""
+
+
+def api_reference() -> str:
+    """docs/notebook-api.md, generated from the docstrings of this module (setup, Context)
+    and of policyreport.authoring (placeholders, styles): `python -m policyreport.notebook`
+    rewrites it, and tests/test_notebook.py fails when the committed page differs."""
+    from policyreport.authoring.fmt import STYLES, format_figure
+
+    lines = [
+        "# The notebook API: `setup()` and `ctx`",
+        "",
+        f"<!-- Generated from the docstrings by `python -m policyreport.notebook`; do not edit"
+        f" (tests/test_notebook.py fails when {API_DOC} is out of date). -->",
+        "",
+        "Every notebook makes one call after its parameters cell and then speaks to the report",
+        "only through `ctx`. The data behind it are pandas DataFrames: `ctx.ds.facts`,",
+        "`ctx.ds.derived`, `ctx.ds.assumptions`, `ctx.ds.exclusions` (indexed by id);",
+        "`notebooks/90_explore.ipynb` shows them.",
+        "",
+        "```python",
+        textwrap.dedent(_doc(sys.modules[__name__]).split("\n\n")[1]).strip("\n"),
+        "```",
+        "",
+        f"## `setup{_signature(setup)}`",
+        "",
+        _doc(setup),
+        "",
+        "## Placeholders",
+        "",
+        "Numbers enter text only through placeholders: `{name}` or `{name:style}` in a",
+        "template, where `name` is a keyword argument naming a figure id (or a `Figure`). Each",
+        "becomes a link to the figure's row in the report's appendix.",
+        "",
+        "| placeholder | zh | en |",
+        "|---|---|---|",
+    ]
+    for style in (*STYLES, "subject"):
+        example = _STYLE_EXAMPLES[style]
+        if style == "subject":
+            shown = [example.subject_zh, example.subject_en]
+        else:
+            shown = [format_figure(example, lang, style=style) for lang in ("zh", "en")]
+        lines.append(f"| `{{x:{style}}}` | {shown[0]} | {shown[1]} |")
+    lines += [
+        "",
+        "`{x}` is `{x:plain}`. A placeholder's value is a figure id (a str), a `Figure`",
+        "(`ctx.fig(id)`), or `Html` inserted as is; a number is refused: every number comes",
+        "from a figure. Templates are `str.format` templates, so a literal brace is `{{`.",
+        "",
+        "Style by style (`policyreport.authoring.fmt.format_figure`):",
+        "",
+        _doc(format_figure),
+        "",
+        "## `ctx` methods",
+        "",
+    ]
+    for name, member in vars(Context).items():
+        if name.startswith("_") or not callable(member):
+            continue
+        lines += [f"### `ctx.{name}{_signature(member)}`", "", _doc(member) or "(no docstring)", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+if __name__ == "__main__":
+    target = paths.ROOT / API_DOC
+    target.write_text(api_reference(), encoding="utf-8")
+    print(f"wrote {target}")

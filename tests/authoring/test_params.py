@@ -8,7 +8,10 @@ import pytest
 from policyreport import paths
 from policyreport.authoring.params import (
     ParamSpec,
+    check_declared,
     check_notebook_parameters,
+    closest,
+    injected_parameters,
     parse_parameters,
     read_parameters,
     validate,
@@ -236,3 +239,54 @@ def test_context_speaks_the_protocol_in_its_language(good, tmp_path):
     )
     assert '<th scope="row">汇率</th>' in table
     assert numbers_outside_refs(heading + html + table) == []
+
+
+# --- names papermill injected that the notebook does not declare ---------------------------
+
+PARAMETERS_CELL = 'lang: str = "zh"  # language\nusd_cny: Optional[float] = None  # a rate\n'
+INJECTED_CELL = '# Parameters\nlang = "en"\nusd_cnY = 7.0\nPM_INPUT_PATH = "in.ipynb"\n'
+
+
+def test_injected_parameters_come_from_the_latest_injected_cell():
+    history = ["", PARAMETERS_CELL, INJECTED_CELL, "ctx = setup(...)"]
+    assert injected_parameters(history, PARAMETERS_CELL) == {"lang": "en", "usd_cnY": 7.0}
+    older = '# Parameters\ncolour = "red"\n'
+    assert injected_parameters([older, PARAMETERS_CELL, INJECTED_CELL], PARAMETERS_CELL) == {
+        "lang": "en",
+        "usd_cnY": 7.0,
+    }
+
+
+def test_nothing_is_injected_when_the_parameters_cell_ran_last():
+    # JupyterLab's Run All after an earlier papermill-style cell: this run injected nothing
+    history = [INJECTED_CELL, PARAMETERS_CELL, "ctx = setup(...)"]
+    assert injected_parameters(history, PARAMETERS_CELL) == {}
+    assert injected_parameters(["x = 1", PARAMETERS_CELL], PARAMETERS_CELL) == {}
+    assert injected_parameters([], None) == {}
+
+
+def test_a_value_that_is_not_a_literal_is_kept_as_source():
+    assert injected_parameters(["# Parameters\nwhen = dict(a=1)\n"]) == {"when": "dict(a=1)"}
+
+
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [("usd_cnY", "usd_cny"), ("USD_CNY", "usd_cny"), ("langage", "lang"), ("colour", None)],
+)
+def test_closest_declared_name(name, meant):
+    assert closest(name, ["lang", "data_dir", "figures_dir", "usd_cny"]) == meant
+
+
+def test_undeclared_names_are_all_named_with_a_guess(specs):
+    with pytest.raises(ParameterError) as caught:
+        check_declared({"usd_cnY": 7.0, "colour": "red", "Top_N": 3}, specs, "nb")
+    assert caught.value.parameter == "usd_cnY"
+    assert caught.value.hint == (
+        "did you mean usd_cny?; also not declared: 'colour', 'Top_N' (did you mean top_n?)"
+    )
+    assert str(caught.value) == (
+        "nb: parameter 'usd_cnY': expected a parameter of this notebook (one of: lang, "
+        "data_dir, figures_dir, top_n, usd_cny); found 7.0; did you mean usd_cny?; "
+        "also not declared: 'colour', 'Top_N' (did you mean top_n?)"
+    )
+    check_declared({"lang": "en"}, specs, "nb")  # declared: no error

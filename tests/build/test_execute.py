@@ -11,6 +11,7 @@ from policyreport.build.execute import (
     cache_key,
     clean_notebook,
     execute_all,
+    run_all_count,
     run_job,
     source_cell_number,
 )
@@ -68,6 +69,14 @@ def test_clean_notebook_removes_times_paths_and_random_ids():
     assert cleaned["cells"][0]["metadata"]["papermill"] == {"status": "completed"}
 
 
+def test_run_all_count_is_the_position_among_code_cells():
+    # 1 markdown, 2 params (In [1]), 3 markdown, 4 work (In [2]): markdown gets no In [n]
+    markdown = {"cell_type": "markdown", "metadata": {}, "source": "# title"}
+    source = {"cells": [markdown, cell("params", ["parameters"]), markdown, cell("work")]}
+    assert run_all_count(source, 2) == 1
+    assert run_all_count(source, 4) == 2
+
+
 def test_source_cell_number_skips_the_injected_cell():
     # executed: 0 md, 1 params, 2 injected, 3 work  ->  source cells 1, 2, -, 3
     assert source_cell_number(SOURCE, 0) == 1
@@ -113,7 +122,8 @@ def test_failing_cell_names_notebook_cell_and_exception(tmp_path):
     assert any(o.get("ename") == "ValueError" for o in outputs)
     assert str(error) == (
         "tests/fixtures/notebooks/fails_in_cell_2.ipynb (en), cell 2: ValueError: "
-        f"planted failure in cell 2 (executed notebook kept at {error.kept_at})"
+        "planted failure in cell 2 (In [2] after Run All in JupyterLab; "
+        f"executed notebook kept at {error.kept_at})"
     )
     assert not (tmp_path / "staging" / job.output_name).exists()
 

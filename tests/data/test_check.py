@@ -150,3 +150,32 @@ def test_a_layout_with_a_repeated_article_id_fails_check(data_dir):
     layout.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(DataError, match=r"field 'articles\[0\].id': expected a unique id"):
         run_checks(data_dir)
+
+
+def test_mentions_frame_says_what_covers_each_mention(data_dir):
+    from policyreport.data.check import mentions_frame
+    from policyreport.data.dataset import load_dataset
+
+    frame = mentions_frame(load_dataset(data_dir), data_dir)
+    # page.txt: 2025年 (period of x_exec), 92.1亿美元 (x_exec), 15.4% (x_yoy), 三 (excluded)
+    assert list(zip(frame["text"], frame["covered_by"], frame["by"], strict=True)) == [
+        ("2025年", "period", "x_exec"),
+        ("92.1亿美元", "fact", "x_exec"),
+        ("15.4%", "fact", "x_yoy"),
+        ("三", "exclusion", "title of a TV series"),
+    ]
+    assert frame.loc[1, "value"] == 9210000000 and frame.loc[1, "unit"] == "美元"
+    assert set(frame["source"]) == {"page.txt"}
+
+
+def test_an_uncovered_mention_has_no_cover(data_dir):
+    from policyreport.data.check import classify_mentions
+    from policyreport.data.dataset import load_dataset
+
+    dataset = load_dataset(data_dir)
+    source = dataset.sources[0]
+    mentions, stale = classify_mentions(
+        source.path.name, source.text, dataset.facts.iloc[:1], dataset.exclusions
+    )
+    assert [(m["text"], m["covered_by"]) for m in mentions][2] == ("15.4%", None)
+    assert stale == []

@@ -21,6 +21,7 @@ The notebook JSON is read with the json module: nbformat takes seconds to import
 from __future__ import annotations
 
 import ast
+import difflib
 import io
 import json
 import math
@@ -202,6 +203,85 @@ def read_parameters(notebook_path: str | Path) -> dict[str, ParamSpec]:
     return parse_parameters(parameters_cell(path), notebook=_notebook_name(path))
 
 
+# --- names: declared, injected ------------------------------------------------------------
+
+#: The comment papermill's Python translator puts on the first line of the cell it injects.
+INJECTED_HEADER = "# Parameters"
+#: Names papermill injects itself when asked to (--inject-paths): never a typo of the user's.
+PAPERMILL_NAMES = re.compile(r"^PM_[A-Z_]+$")
+
+
+def closest(name: str, declared: Iterable[str]) -> str | None:
+    """The declared name `name` was most likely meant to be (case and small typos forgiven)."""
+    declared = list(declared)
+    by_lower = {candidate.lower(): candidate for candidate in declared}
+    if name.lower() in by_lower:
+        return by_lower[name.lower()]
+    matches = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.6)
+    return by_lower[matches[0]] if matches else None
+
+
+def check_declared(values: dict, specs: dict[str, ParamSpec], notebook: str | None) -> None:
+    """Raise ParameterError if `values` names a parameter the notebook does not declare,
+    naming every such name and the declared one it most resembles."""
+    unknown = [name for name in values if name not in specs]
+    if not unknown:
+        return
+    hints = []
+    guess = closest(unknown[0], specs)
+    if guess:
+        hints.append(f"did you mean {guess}?")
+    if unknown[1:]:
+        others = ", ".join(
+            f"'{name}'"
+            + (f" (did you mean {closest(name, specs)}?)" if closest(name, specs) else "")
+            for name in unknown[1:]
+        )
+        hints.append(f"also not declared: {others}")
+    raise ParameterError(
+        unknown[0],
+        f"a parameter of this notebook (one of: {', '.join(specs) or 'none'})",
+        values[unknown[0]],
+        notebook,
+        hint="; ".join(hints) or None,
+    )
+
+
+def injected_parameters(inputs: Iterable[str], parameters_source: str | None = None) -> dict:
+    """The parameters papermill injected in this run, read from a kernel's input history
+    (IPython's `In`, oldest first): {name: value} of the latest cell headed "# Parameters",
+    or {} when there is none, or when the notebook's own parameters cell (parameters_source)
+    ran after it: then nothing was injected into this run.
+
+    Values are the literals papermill wrote; one that is not a literal is kept as its
+    source text. Names papermill adds itself (PM_INPUT_PATH …) are left out."""
+    own = parameters_source.strip() if parameters_source else None
+    for source in reversed(list(inputs)):
+        text = source.strip()
+        if own is not None and text == own:
+            return {}
+        if text.splitlines()[:1] != [INJECTED_HEADER]:
+            continue
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            return {}
+        found = {}
+        for node in tree.body:
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and not PAPERMILL_NAMES.match(node.targets[0].id)
+            ):
+                try:
+                    found[node.targets[0].id] = ast.literal_eval(node.value)
+                except ValueError:
+                    found[node.targets[0].id] = ast.unparse(node.value)
+        return found
+    return {}
+
+
 # --- validating --------------------------------------------------------------------------
 
 
@@ -246,15 +326,7 @@ def validate(
     assumption_names = set(assumption_parameters)
     result: dict = {}
     if specs is not None:
-        unknown = [name for name in values if name not in specs]
-        if unknown:
-            allowed = ", ".join(specs) or "none"
-            raise ParameterError(
-                unknown[0],
-                f"a parameter of this notebook (one of: {allowed})",
-                values[unknown[0]],
-                notebook,
-            )
+        check_declared(values, specs, notebook)
         result.update({name: spec.default for name, spec in specs.items()})
     result.update(values)
     for name, value in result.items():

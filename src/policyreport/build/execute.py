@@ -11,8 +11,10 @@ package's files and the Python version: any change to what a notebook can read r
 A hit copies the cleaned notebook from .cache/executed/ instead of starting a kernel.
 
 A failing cell raises NotebookExecutionError naming the notebook, the cell (counted from 1
-over all cells of the source notebook, as JupyterLab shows them top to bottom), the exception,
-and where the executed notebook was kept for debugging (report/failed/<name>.<lang>.ipynb).
+over all cells of the source notebook, as JupyterLab shows them top to bottom, and the
+`In [n]` it shows there after Run All: papermill's own "In [n]" counts its injected cell),
+the exception, and where the executed notebook was kept for debugging
+(report/failed/<name>.<lang>.ipynb). Kernels are started and stopped quietly (kernels.py).
 """
 
 from __future__ import annotations
@@ -122,6 +124,13 @@ def source_cell_number(source: dict, executed_index: int) -> int:
     return executed_index + 1
 
 
+def run_all_count(source: dict, number: int) -> int:
+    """The `In [n]` JupyterLab shows on the source notebook's cell `number` (1-based, all
+    cells) after Run All in a fresh kernel: its position among the code cells."""
+    cells = source.get("cells", [])[:number]
+    return sum(cell.get("cell_type") == "code" for cell in cells)
+
+
 def _relative(path: Path, root: Path) -> str:
     """The path as a user at the project root would type it."""
     try:
@@ -196,6 +205,8 @@ def run_job(
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from policyreport.build import kernels
+
     running = staging / "running" / job.output_name
     running.parent.mkdir(parents=True, exist_ok=True)
     source = _read_json(job.notebook)
@@ -209,8 +220,7 @@ def run_job(
             cwd=str(root),
             progress_bar=False,
             log_output=False,
-            # ipykernel warns on stderr about its TCP transport: noise for a report build.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            **kernels.papermill_options(),  # no TCP warning, no interrupt at shutdown
         )
     except PapermillExecutionError as error:
         kept = None
@@ -219,9 +229,11 @@ def run_job(
             kept_path = failed_dir / job.output_name
             shutil.copyfile(running, kept_path)
             kept = _relative(kept_path, root)
+        number = source_cell_number(source, error.cell_index)
         raise NotebookExecutionError(
             notebook=shown,
-            cell=source_cell_number(source, error.cell_index),
+            cell=number,
+            run_all_count=run_all_count(source, number),
             ename=error.ename,
             evalue=error.evalue,
             kept_at=kept,

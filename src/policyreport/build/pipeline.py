@@ -28,6 +28,16 @@ from policyreport.errors import BuildError, ParameterError
 
 DEFAULT_JOBS = 2  # the machines this runs on have two cores; a kernel per core
 
+EXAMPLES = """
+policyreport build
+    every language of report/report.toml, HTML and PDF, into report/ (what `make report` runs)
+policyreport build --lang en --no-cache
+    English only, every notebook executed afresh
+policyreport build -p NAME=VALUE
+    a parameter for every notebook that declares it, e.g. an assumption override (its
+    name is in the `parameter` column of data/assumptions.csv)
+"""
+
 
 def add_arguments(parser) -> None:
     parser.add_argument(

@@ -176,6 +176,15 @@ def _check_date(value: str | None, option: str) -> None:
         raise DataError(file=option, expected="a real date", found=str(error)) from None
 
 
+EXAMPLES = """
+policyreport add-source page.txt
+    copy page.txt into data/sources/ with a provenance record and a layout map, every
+    field it cannot know marked TODO (policyreport check lists them)
+policyreport add-source page.txt --publisher "A daily" --date 2026-06-16 --title "Page 5"
+    the same, with what you know of the page filled in
+"""
+
+
 def add_arguments(parser) -> None:
     parser.add_argument("file", metavar="FILE", help="the page as UTF-8 text")
     parser.add_argument("--publisher", help="who published the page (else TODO)")

@@ -17,6 +17,14 @@ from policyreport.errors import CoverageError, DataError
 
 CALENDAR_KINDS = ("year", "date")
 
+EXAMPLES = """
+policyreport check
+    validate data/ (schemas, quotes, checksums, layouts, derived figures), list any TODO
+    left, and prove the scanner's coverage (what `make check` runs)
+policyreport check --data-dir path/to/data
+    the same for another data directory
+"""
+
 
 @dataclass
 class Coverage:
@@ -36,10 +44,18 @@ def _close(a, b) -> bool:
     )
 
 
-def coverage(
+COVERED_BY = ("fact", "period", "exclusion")  # what may cover a mention, in the order tried
+
+
+def classify_mentions(
     source_name: str, text: str, facts, exclusions, per_whole: dict[str, float] | None = None
-) -> Coverage:
-    """Match each scanner mention of one source against facts and exclusions.
+) -> tuple[list[dict], list]:
+    """Every scanner mention of one source with what covers it, and the stale exclusions.
+
+    Each mention is a dict: source, start, end, text, value, value_high, unit, kind, context,
+    covered_by ("fact": inside a fact's quote with the same value; "period": a year or date
+    inside a fact's quote; "exclusion"; None: uncovered) and by (the fact ids, or the
+    exclusion's reason). Stale exclusions are (start, end, mention) that matched nothing.
 
     per_whole: unit -> how many of it make a whole (the vocabulary's `per_whole`, percent:
     100), so that a fraction in the text (约五分之一) matches a share stated in that unit (20)."""
@@ -50,10 +66,12 @@ def coverage(
     for fact in facts.itertuples():
         if fact.source == source_name:
             start = text.find(fact.quote)
-            spans.append((start, start + len(fact.quote), fact.value, fact.value_high, fact.unit))
+            spans.append(
+                (start, start + len(fact.quote), fact.value, fact.value_high, fact.unit, fact.id)
+            )
     excluded = (
         [
-            (row.start, row.end, row.mention)
+            (row.start, row.end, row.mention, row.reason)
             for row in exclusions.itertuples()
             if row.source == source_name
         ]
@@ -61,9 +79,8 @@ def coverage(
         else []
     )
     used_exclusions = set()
-    result = Coverage(source=source_name)
+    mentions = []
     for mention in scan_text(text):
-        result.mentions += 1
         inside = [s for s in spans if s[0] <= mention.start and mention.end <= s[1]]
         values = [mention.value] + ([mention.value_high] if mention.value_high is not None else [])
 
@@ -72,27 +89,63 @@ def coverage(
                 return values + [mention.value * per_whole[span[4]]]
             return values
 
-        if any(_close(v, s[2]) or _close(v, s[3]) for s in inside for v in _values(s)):
-            result.by_fact += 1
-            continue
-        if inside and mention.kind in CALENDAR_KINDS:
-            result.by_period += 1
-            continue
-        match = next(
-            (
-                i
-                for i, (start, end, text_) in enumerate(excluded)
-                if start <= mention.start and mention.end <= end and text_ == mention.text
-            ),
-            None,
+        same_value = [
+            s[5] for s in inside if any(_close(v, s[2]) or _close(v, s[3]) for v in _values(s))
+        ]
+        covered_by, by = None, ""
+        if same_value:
+            covered_by, by = "fact", " ".join(same_value)
+        elif inside and mention.kind in CALENDAR_KINDS:
+            covered_by, by = "period", " ".join(s[5] for s in inside)
+        else:
+            match = next(
+                (
+                    i
+                    for i, (start, end, text_, _reason) in enumerate(excluded)
+                    if start <= mention.start and mention.end <= end and text_ == mention.text
+                ),
+                None,
+            )
+            if match is not None:
+                used_exclusions.add(match)
+                covered_by, by = "exclusion", excluded[match][3]
+        mentions.append(
+            {
+                "source": source_name,
+                "start": mention.start,
+                "end": mention.end,
+                "text": mention.text,
+                "value": mention.value,
+                "value_high": mention.value_high,
+                "unit": mention.unit,
+                "kind": mention.kind,
+                "context": text[max(0, mention.start - 8) : mention.end + 8].replace("\n", "⏎"),
+                "covered_by": covered_by,
+                "by": by,
+            }
         )
-        if match is not None:
-            used_exclusions.add(match)
+    stale = [excluded[i][:3] for i in range(len(excluded)) if i not in used_exclusions]
+    return mentions, stale
+
+
+def coverage(
+    source_name: str, text: str, facts, exclusions, per_whole: dict[str, float] | None = None
+) -> Coverage:
+    """Match each scanner mention of one source against facts and exclusions (see
+    classify_mentions); a stale exclusion is an error."""
+    mentions, stale = classify_mentions(source_name, text, facts, exclusions, per_whole)
+    result = Coverage(source=source_name, mentions=len(mentions))
+    for mention in mentions:
+        if mention["covered_by"] == "fact":
+            result.by_fact += 1
+        elif mention["covered_by"] == "period":
+            result.by_period += 1
+        elif mention["covered_by"] == "exclusion":
             result.by_exclusion += 1
-            continue
-        context = text[max(0, mention.start - 8) : mention.end + 8].replace("\n", "⏎")
-        result.uncovered.append(f"{mention.text!r} at {mention.start} in …{context}…")
-    stale = [excluded[i] for i in range(len(excluded)) if i not in used_exclusions]
+        else:
+            result.uncovered.append(
+                f"{mention['text']!r} at {mention['start']} in …{mention['context']}…"
+            )
     if stale:
         start, _end, mention_text = stale[0]
         raise DataError(
@@ -102,6 +155,30 @@ def coverage(
             found=f"{mention_text!r} (context at offset {start}) matches none",
         )
     return result
+
+
+def per_whole_units(data_dir: Path | str | None = None) -> dict[str, float]:
+    """unit -> how many of it make a whole, from the vocabulary of `data_dir`."""
+    from policyreport.data.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary(_data_dir(data_dir))
+    return {u.id: u.per_whole for u in vocabulary.units.values() if u.per_whole}
+
+
+def mentions_frame(dataset, data_dir: Path | str | None = None):
+    """Every scanner mention of every source of `dataset` (loaded from `data_dir`) with what
+    covers it (see classify_mentions), as a pandas DataFrame: the page's numbers as the
+    scanner sees them."""
+    import pandas as pd
+
+    per_whole = per_whole_units(data_dir)
+    rows = []
+    for source in dataset.sources:
+        mentions, _stale = classify_mentions(
+            source.path.name, source.text, dataset.facts, dataset.exclusions, per_whole
+        )
+        rows += mentions
+    return pd.DataFrame(rows, columns=[*(rows[0] if rows else {})])
 
 
 def _data_dir(data_dir: Path | str | None) -> Path:
@@ -146,7 +223,6 @@ def run_checks(data_dir: Path | str | None = None) -> tuple[object, list[Coverag
     facts' articles included), then check scanner coverage of every source."""
     from policyreport.data.dataset import load_dataset
     from policyreport.data.todos import TodoError, find_todos
-    from policyreport.data.vocabulary import load_vocabulary
 
     data = _data_dir(data_dir)
     todos = find_todos(data)
@@ -154,8 +230,7 @@ def run_checks(data_dir: Path | str | None = None) -> tuple[object, list[Coverag
         raise TodoError(todos)
     dataset = load_dataset(data)
     check_articles(dataset, data / "facts.csv")
-    vocabulary = load_vocabulary(data)
-    per_whole = {u.id: u.per_whole for u in vocabulary.units.values() if u.per_whole}
+    per_whole = per_whole_units(data)
     results = []
     for source in dataset.sources:
         result = coverage(

@@ -450,6 +450,15 @@ def to_csv(rows: list[dict[str, str]], columns: tuple[str, ...], header: bool = 
     return out.getvalue()
 
 
+EXAMPLES = """
+policyreport draft data/sources/001_0123456789abcdef.txt
+    every number of the source as a draft facts.csv row (CSV on standard output), then the
+    draft exclusions
+policyreport draft SOURCE --topic TOPIC --year 2026 --out drafts.csv
+    rows of one topic of the vocabulary, with the page's year given, into drafts.csv
+"""
+
+
 def add_arguments(parser) -> None:
     parser.add_argument("source", metavar="SOURCE", help="a source under data/sources/ (.txt)")
     parser.add_argument("--topic", help="topic of every row (a topic of the vocabulary)")

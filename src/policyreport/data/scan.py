@@ -616,6 +616,14 @@ COLUMNS = (
 )
 
 
+EXAMPLES = """
+policyreport scan data/sources/*.txt
+    every numeric mention of the pages, aligned for reading (what `make scan` runs)
+policyreport scan page.txt --format csv --output mentions.csv
+    the same as CSV, e.g. to seed data/facts.csv for a new page
+"""
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text file(s) to scan")
     parser.add_argument(
