@@ -1,6 +1,7 @@
 """`policyreport build` on the fixture spec: outputs, byte-identical rebuilds, the cache, a
 failing notebook through the CLI, parameter errors before any kernel starts, and a previous
-report left exactly as it was by every failed or interrupted build."""
+report left exactly as it was by every failed or interrupted build (scoped specs:
+test_pipeline_scoped.py)."""
 
 import importlib.util
 from pathlib import Path
@@ -30,7 +31,7 @@ def snapshot(directory: Path) -> dict[str, bytes]:
     return {
         path.relative_to(directory).as_posix(): path.read_bytes()
         for path in sorted(directory.rglob("*"))
-        if path.is_file() and path.relative_to(directory).parts[0] != "failed"
+        if path.is_file() and "failed" not in path.relative_to(directory).parts
     }
 
 
@@ -57,14 +58,14 @@ def first_build(project, tmp_path_factory):
 def test_outputs(first_build):
     out, result, files = first_build
     assert sorted(files) == [
-        "notebooks/10_alpha.en.ipynb",
-        "notebooks/10_alpha.zh.ipynb",
-        "notebooks/20_beta.en.ipynb",
-        "notebooks/20_beta.zh.ipynb",
         "report.en.html",
         "report.en.pdf",
         "report.zh.html",
         "report.zh.pdf",
+        "report/notebooks/10_alpha.en.ipynb",
+        "report/notebooks/10_alpha.zh.ipynb",
+        "report/notebooks/20_beta.en.ipynb",
+        "report/notebooks/20_beta.zh.ipynb",
     ]
     assert files["report.zh.pdf"].startswith(b"%PDF-")
     assert "甲章" in files["report.zh.html"].decode()
@@ -95,19 +96,19 @@ def test_one_language(first_build, project, tmp_path):
     assert result.cached == 2
     built = snapshot(tmp_path)
     assert sorted(built) == [
-        "notebooks/10_alpha.en.ipynb",
-        "notebooks/20_beta.en.ipynb",
         "report.en.html",
         "report.en.pdf",
+        "report/notebooks/10_alpha.en.ipynb",
+        "report/notebooks/20_beta.en.ipynb",
     ]
     assert built["report.en.html"] == files["report.en.html"]
 
 
 def plant_previous_report(out: Path) -> dict[str, bytes]:
-    (out / "notebooks").mkdir(parents=True)
+    (out / "report" / "notebooks").mkdir(parents=True)
     (out / "report.zh.html").write_bytes(b"<p>previous zh</p>")
     (out / "report.en.pdf").write_bytes(b"%PDF-previous")
-    (out / "notebooks" / "10_alpha.zh.ipynb").write_bytes(b'{"previous": true}')
+    (out / "report" / "notebooks" / "10_alpha.zh.ipynb").write_bytes(b'{"previous": true}')
     return snapshot(out)
 
 
@@ -120,7 +121,7 @@ def test_failing_notebook_through_the_cli(project, tmp_path, capsys):
     line = [entry for entry in err.splitlines() if "error" in entry][-1]
     assert "fails_in_cell_2.ipynb (zh), cell 2: ValueError: planted failure in cell 2" in line
     assert snapshot(out) == before  # the previous report, byte for byte
-    kept = out / "failed" / "fails_in_cell_2.zh.ipynb"
+    kept = out / "report" / "failed" / "fails_in_cell_2.zh.ipynb"
     assert kept.is_file() and str(kept.resolve().as_posix()) in line
     assert not list(out.glob(".staging-*"))
 
