@@ -261,6 +261,9 @@ def executions(tmp_path_factory, scratch_cwd):
         # directory where a first run would print "building the font cache" to stderr.
         if not os.environ.get("MPLCONFIGDIR"):
             patch.setenv("MPLCONFIGDIR", str(ROOT / ".cache" / "matplotlib"))
+        # The kernels work outside the project, so they are told where it is (as a user
+        # running papermill from elsewhere would be); inside it they find it themselves.
+        patch.setenv("POLICYREPORT_ROOT", str(ROOT))
         yield Executions(tmp_path_factory.mktemp("executed"), scratch_cwd)
 
 

@@ -179,3 +179,21 @@ class BuildError(PolicyReportError):
 
     def __str__(self) -> str:
         return f"{self.step}: {self.reason}"
+
+
+@dataclass
+class ProjectNotFoundError(PolicyReportError):
+    """No policyreport project at or above a folder (and POLICYREPORT_ROOT not set)."""
+
+    start: str | Path
+    marker: str
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return (
+            f"{self.start}: not inside a policyreport project (no {self.marker} here or in "
+            "any folder above); run `policyreport init DIR` to make one, cd into one, or set "
+            "POLICYREPORT_ROOT"
+        )
