@@ -21,9 +21,9 @@ def project(tmp_path, monkeypatch):
 def test_found_from_the_root_and_from_any_folder_below(project, monkeypatch):
     for folder in (project, project / "notebooks", project / "notebooks" / "deeper"):
         monkeypatch.chdir(folder)
-        assert paths.ROOT == project.resolve()
-        assert paths.FACTS == project.resolve() / "data" / "facts.csv"
-        assert paths.REPORT == project.resolve() / "report"
+        assert project.resolve() == paths.ROOT
+        assert project.resolve() / "data" / "facts.csv" == paths.FACTS
+        assert project.resolve() / "report" == paths.REPORT
 
 
 def test_the_nearest_project_wins(project, monkeypatch):
@@ -31,7 +31,7 @@ def test_the_nearest_project_wins(project, monkeypatch):
     (inner / "data").mkdir()
     (inner / "data" / "datapackage.json").write_text("{}", encoding="utf-8")
     monkeypatch.chdir(inner)
-    assert paths.ROOT == inner.resolve()
+    assert inner.resolve() == paths.ROOT
 
 
 def test_a_data_folder_without_the_marker_is_no_project(tmp_path, monkeypatch):
@@ -46,7 +46,7 @@ def test_the_environment_variable_overrides(project, tmp_path, monkeypatch):
     elsewhere.mkdir()
     monkeypatch.chdir(project)
     monkeypatch.setenv("POLICYREPORT_ROOT", str(elsewhere))
-    assert paths.ROOT == elsewhere.resolve()
+    assert elsewhere.resolve() == paths.ROOT
 
 
 def test_outside_a_project_the_cli_says_so_in_one_line(tmp_path, monkeypatch, capsys):
