@@ -41,7 +41,9 @@ def project(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         dataset = fixture.make_dataset()
         patch.setattr(pipeline, "check_data", lambda data_dir: dataset)
-        patch.setattr(pipeline, "load_data", lambda data_dir, overrides: dataset)
+        patch.setattr(
+            pipeline, "load_data", lambda data_dir, overrides: fixture.make_dataset(overrides)
+        )
         cache = tmp_path_factory.mktemp("cache")
         patch.setattr(pipeline.paths, "CACHE", cache)
         patch.setattr(pipeline.paths, "DATA", FIXTURES / "build")
@@ -126,6 +128,22 @@ def test_failing_notebook_through_the_cli(project, tmp_path, capsys):
     assert not list(out.glob(".staging-*"))
 
 
+def test_a_number_not_from_data_stops_the_build_before_publishing(project, tmp_path, capsys):
+    out = tmp_path / "report"
+    before = plant_previous_report(out)
+    spec = tmp_path / "loose.toml"
+    notebooks = (FIXTURES / "notebooks").as_posix()
+    text = FAILING.read_text().replace('"fails_in_cell_2"', '"loose_number_in_cell_2"')
+    spec.write_text(text.replace('"../notebooks"', f'"{notebooks}"'))
+    code = main(["build", "--spec", str(spec), "--out", str(out), "--no-cache", "--lang", "en"])
+    assert code == 2
+    line = capsys.readouterr().err.splitlines()[-1]  # after the progress lines
+    assert line.startswith("policyreport build: error: 1 number(s) not traced to the data")
+    assert "loose_number_in_cell_2.ipynb (en), cell 2, p[paragraph]" in line and "'15%'" in line
+    assert snapshot(out) == before  # nothing published
+    assert (out / "report" / "failed" / "loose_number_in_cell_2.en.ipynb").is_file()
+
+
 def test_interrupted_build_leaves_the_previous_report(project, tmp_path, monkeypatch):
     out = tmp_path / "report"
     before = plant_previous_report(out)
@@ -166,7 +184,7 @@ def test_cli_parameter_reaches_notebooks(project, tmp_path, capsys):
     html = (tmp_path / "report.en.html").read_text()
     assert "rate = 7.5" in html  # title block
     link = BeautifulSoup(html, "html.parser").select_one('main a[data-assumption="a_rate"]')
-    assert link.get_text() == "7.5"  # what the notebook computed with it
+    assert link.get_text() == "CNY 7.5 per US dollar"  # what the notebook computed with it
     assert "report.en.pdf" in capsys.readouterr().out  # the closing summary
 
 

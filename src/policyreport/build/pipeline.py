@@ -376,6 +376,10 @@ def _build_locked(spec, options, jobs, dataset, out_dir, root, data_dir, timings
             (result.job.name, result.job.lang): json.loads(result.path.read_text("utf-8"))
             for result in executed
         }
+        # every number of every notebook from the data, before anything is published
+        step = time.monotonic()
+        _trace(executed, loaded, dataset, root, failed_dir)
+        timings["trace"] = time.monotonic() - step
         scoped = scope_dataset(dataset, spec, cited_assumptions(list(loaded.values())))
         scoped_files = data_files_in_scope(data_files, data_dir, scoped)
         pdf_pairs = []
@@ -430,6 +434,29 @@ def _build_locked(spec, options, jobs, dataset, out_dir, root, data_dir, timings
         executed=sum(not result.cached for result in executed),
         cached=sum(result.cached for result in executed),
     )
+
+
+def _trace(executed, loaded: dict, dataset, root: Path, failed_dir: Path) -> None:
+    """TraceError naming notebook, cell and number when a notebook shows a number that is
+    not from the data; the offending executed notebooks are kept in failed_dir."""
+    import json
+
+    from policyreport.build.execute import source_cell_number
+    from policyreport.build.trace import raise_problems, trace_notebook
+
+    problems = []
+    for result in executed:
+        job = result.job
+        name = f"{_shown(job.notebook, root)} ({job.lang})"
+        found = trace_notebook(loaded[(job.name, job.lang)], name, dataset, job.lang)
+        if found:
+            # cells as JupyterLab shows the source notebook (without the injected parameters)
+            source = json.loads(job.notebook.read_text(encoding="utf-8"))
+            found = [replace(p, cell=source_cell_number(source, p.cell - 1)) for p in found]
+            failed_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(result.path, failed_dir / job.output_name)
+        problems += found
+    raise_problems(problems)
 
 
 def _publish(
