@@ -11,13 +11,14 @@ import pytest
 
 from policyreport import paths
 from policyreport.build.scope import (
+    check_citations,
     cited_assumptions,
     data_files_in_scope,
     scope_dataset,
 )
 from policyreport.build.spec import load_spec
 from policyreport.data.dataset import load_dataset
-from policyreport.errors import DataError
+from policyreport.errors import BuildError, DataError
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "scope"
 
@@ -133,3 +134,20 @@ def test_data_files_of_other_sources_are_not_listed(dataset, data_dir, tmp_path)
     assert "sources/beta.txt" in kept and "sources/beta.meta.json" in kept
     assert not {name for name in kept if name.startswith("sources/alpha")}
     assert "facts.csv" in kept
+
+
+def citing(ident: str, kind: str = "fact") -> dict:
+    html = f'<p data-report="paragraph"><a class="ref" data-{kind}="{ident}">x</a></p>'
+    return {"cells": [{"outputs": [{"data": {"text/html": html}}]}]}
+
+
+def test_a_chapter_citing_outside_the_scope_is_named(dataset, tmp_path):
+    spec = spec_with(tmp_path, 'sources = ["beta.txt"]')
+    scoped = scope_dataset(dataset, spec)
+    check_citations({"beta (zh)": citing("b_routes")}, scoped, spec)  # in scope: fine
+    with pytest.raises(BuildError) as caught:
+        check_citations({"beta (zh)": citing("a_exports_cny", "derived")}, scoped, spec)
+    assert str(caught.value) == (
+        "scope: beta (zh) cites derived a_exports_cny, which is outside the scope of "
+        "report.toml (report.sources / report.topics)"
+    )

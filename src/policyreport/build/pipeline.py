@@ -316,7 +316,12 @@ def _build_locked(spec, options, jobs, dataset, out_dir, root, data_dir, timings
         list_data_files,
     )
     from policyreport.build.execute import environment_digest, execute_all
-    from policyreport.build.scope import cited_assumptions, data_files_in_scope, scope_dataset
+    from policyreport.build.scope import (
+        check_citations,
+        cited_assumptions,
+        data_files_in_scope,
+        scope_dataset,
+    )
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob(".staging-*"):  # left by a killed build (we hold the lock)
@@ -381,6 +386,7 @@ def _build_locked(spec, options, jobs, dataset, out_dir, root, data_dir, timings
         _trace(executed, loaded, dataset, root, failed_dir)
         timings["trace"] = time.monotonic() - step
         scoped = scope_dataset(dataset, spec, cited_assumptions(list(loaded.values())))
+        check_citations({f"{n} ({lang})": nb for (n, lang), nb in loaded.items()}, scoped, spec)
         scoped_files = data_files_in_scope(data_files, data_dir, scoped)
         pdf_pairs = []
         for lang in spec.languages:

@@ -20,10 +20,11 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from policyreport.errors import DataError
+from policyreport.errors import BuildError, DataError
 
 # The references a notebook's report outputs carry (docs/architecture.md).
 _ASSUMPTION_REF = re.compile(r'data-assumption=\\?"([^"\\]+)\\?"')
+_FIGURE_REF = re.compile(r'data-(fact|derived)=\\?"([^"\\]+)\\?"')
 
 
 def _column(frame, name: str) -> list:
@@ -141,3 +142,21 @@ def data_files_in_scope(files: list[Path], data_dir: Path, dataset) -> list[Path
             continue
         kept.append(path)
     return kept
+
+
+def check_citations(notebooks: dict[str, dict], scoped, spec) -> None:
+    """BuildError when a chapter cites a fact or derived figure outside the spec's scope (its
+    appendix row would be missing), naming the chapter, the figure and the spec."""
+    if not spec.sources and not spec.topics:
+        return
+    import json
+
+    covered = set(_column(scoped.facts, "id")) | set(_column(scoped.derived, "id"))
+    for name, notebook in notebooks.items():
+        for kind, ident in _FIGURE_REF.findall(json.dumps(notebook, ensure_ascii=False)):
+            if ident not in covered and ident in scoped.figures:
+                raise BuildError(
+                    step="scope",
+                    reason=f"{name} cites {kind} {ident}, which is outside the scope of "
+                    f"{Path(spec.path).name} (report.sources / report.topics)",
+                )
