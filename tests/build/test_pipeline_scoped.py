@@ -138,3 +138,20 @@ def test_an_unknown_topic_is_one_line_and_writes_nothing(scoped, tmp_path, capsy
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "report.topics" in err and "'nope'" in err
     assert not out.exists()
+
+
+def test_a_rebuild_drops_charts_the_notebooks_no_longer_draw(scoped):
+    specs, out, cache, _ = scoped
+    stale = out / "alpha" / "figures" / "zh" / "dropped-chart.svg"
+    stale.write_bytes(b"<svg/>")
+    other = out / "beta" / "figures" / "zh" / "kept.svg"  # another spec's folder: not ours
+    other.parent.mkdir(parents=True)
+    other.write_bytes(b"<svg/>")
+    result = build_report(BuildOptions(spec=specs["alpha"], out=out, cache_dir=cache, quiet=True))
+    assert result.cached == 1  # charts come back from the cache with their notebook
+    assert not stale.exists()
+    assert (out / "alpha" / "figures" / "zh" / "alpha-exports.svg").is_file()
+    assert other.is_file()
+    other.unlink()
+    other.parent.rmdir()
+    other.parent.parent.rmdir()
