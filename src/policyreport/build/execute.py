@@ -14,7 +14,9 @@ A failing cell raises NotebookExecutionError naming the notebook, the cell (coun
 over all cells of the source notebook, as JupyterLab shows them top to bottom, and the
 `In [n]` it shows there after Run All: papermill's own "In [n]" counts its injected cell),
 the exception, and where the executed notebook was kept for debugging
-(report/failed/<name>.<lang>.ipynb). Kernels are started and stopped quietly (kernels.py).
+(report/<spec>/failed/<name>.<lang>.ipynb). Kernels are started and stopped quietly (kernels.py).
+
+A job with `figures` set collects its charts: see Job, and docs/architecture.md (Publishing).
 """
 
 from __future__ import annotations
