@@ -12,10 +12,26 @@ from pathlib import Path
 
 import pytest
 
+from policyreport.data.vocabulary import add_topic
 from policyreport.project import SCHEMA_FILES, init_project
 
 BIN = Path(sys.executable).parent
 FIXTURE = Path(__file__).parent / "fixtures" / "scope"
+# The units of the fixture's page that a new project's vocabulary does not have.
+UNITS = """
+[units.flights]
+zh = "架次"
+en_one = "flight"
+en_many = "flights"
+count = true
+
+[units.routes]
+zh = "条"
+zh_noun = "航线"
+en_one = "route"
+en_many = "routes"
+count = true
+"""
 
 
 def user_env() -> dict[str, str]:
@@ -44,6 +60,7 @@ def test_init_lays_out_a_project(tmp_path):
         "data/exclusions.csv",
         "data/facts.csv",
         "data/sources",
+        "data/vocabulary.toml",
         "figures",
         "notebooks",
         "report",
@@ -92,17 +109,11 @@ def test_a_notebook_finds_its_project_from_its_folder(tmp_path):
     (as JupyterLab's does) with default parameters, and reads that project's data."""
     root = init_project(tmp_path / "page")
     shutil.copytree(FIXTURE / "data", root / "data", dirs_exist_ok=True)
-    # register the fixture's topic and units, as an analyst adding a page does
-    package_path = root / "data" / "datapackage.json"
-    package = json.loads(package_path.read_text("utf-8"))
-    for resource in package["resources"]:
-        for field in resource["schema"]["fields"]:
-            enum = field.get("constraints", {}).get("enum")
-            if field["name"] == "topic":
-                enum += ["wuhan_outsourcing", "low_altitude"]
-            elif field["name"] == "unit":
-                enum += ["routes", "flights"]
-    package_path.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
+    # register the fixture's topics and units, as an analyst adding a page does
+    with open(root / "data" / "vocabulary.toml", "a", encoding="utf-8") as vocabulary:
+        vocabulary.write(UNITS)
+    add_topic(root / "data", "wuhan_outsourcing", "甲市外贸", "The city's trade")
+    add_topic(root / "data", "low_altitude", "乙县低空", "Low-altitude flying")
     shutil.copy(FIXTURE / "notebooks" / "beta.ipynb", root / "notebooks" / "beta.ipynb")
 
     import nbformat

@@ -2,10 +2,11 @@
 project's `make check`, `make report`, `make test`) work in at once.
 
 Everything comes from the template folder policyreport/project_template/, copied as is:
-data/ (the data package that defines the schema, and every table with its header only),
+data/ (the data package and the vocabulary, which define the schema: general units, every
+qualifier and kind, no topic yet; and every table with its header only),
 report/report.toml, a Makefile, a README stub and a .gitignore; data/sources/, notebooks/ and
-figures/ start empty. The files that define the schema are SCHEMA_FILES: a project's
-vocabulary joins them there (one line) and in the template folder.
+figures/ start empty. The files that define the schema are SCHEMA_FILES (a new one joins
+them there, one line, and in the template folder).
 
 DIR must not exist or be empty; the project is assembled in a temporary sibling folder and
 renamed into place, so a failure never leaves half a project.
@@ -22,8 +23,8 @@ from pathlib import Path
 
 from policyreport.errors import DataError
 
-#: The data files that define the schema (units, qualifiers, kinds, topics, columns).
-SCHEMA_FILES = ("datapackage.json",)
+#: The data files that define the schema (columns; units, qualifiers, kinds, topics).
+SCHEMA_FILES = ("datapackage.json", "vocabulary.toml")
 #: Template files renamed on the way: dot files are not package data.
 _RENAMED = {"gitignore": ".gitignore"}
 _EMPTY_FOLDERS = ("data/sources", "notebooks", "figures")
