@@ -451,10 +451,11 @@ def _trace(executed, loaded: dict, dataset, root: Path, failed_dir: Path) -> Non
     from policyreport.build.trace import raise_problems, trace_notebook
 
     problems = []
+    shared: dict = {}
     for result in executed:
         job = result.job
         name = f"{_shown(job.notebook, root)} ({job.lang})"
-        found = trace_notebook(loaded[(job.name, job.lang)], name, dataset, job.lang)
+        found = trace_notebook(loaded[(job.name, job.lang)], name, dataset, job.lang, shared)
         if found:
             # cells as JupyterLab shows the source notebook (without the injected parameters)
             source = json.loads(job.notebook.read_text(encoding="utf-8"))

@@ -156,13 +156,18 @@ class _AllForms:
         return mention in self._text
 
 
-def trace_notebook(notebook: dict, name: str, dataset, lang: str) -> list[Problem]:
-    """Every untraced number of one executed notebook (empty: all numbers come from data)."""
+def trace_notebook(
+    notebook: dict, name: str, dataset, lang: str, shared: dict | None = None
+) -> list[Problem]:
+    """Every untraced number of one executed notebook (empty: all numbers come from data).
+    `shared`: a dict kept across calls over the same dataset, so that the formatted values
+    alt text is checked against are built once per language."""
     from policyreport.authoring.narrative import numbers_outside_refs
     from policyreport.data.scan import scan_text
 
     problems = []
-    all_forms = _AllForms(dataset, lang)
+    shared = {} if shared is None else shared
+    all_forms = shared.setdefault(lang, _AllForms(dataset, lang))
     for cell, markup, top in report_outputs(notebook):
         ident = f"#{top['id']}" if top.get("id") else ""
         where = f"{top.name}{ident}[{top['data-report']}]"
@@ -224,6 +229,7 @@ def trace_executed(paths_: list[Path], data_dir: Path | None, base: Path) -> lis
     data_dir = Path(data_dir) if data_dir else None
     names = assumption_parameters(data_dir / "assumptions.csv" if data_dir else None)
     datasets: dict[str, object] = {}
+    shared: dict[str, dict] = {}
     problems = []
     for path in paths_:
         notebook = json.loads(path.read_text(encoding="utf-8"))
@@ -237,5 +243,5 @@ def trace_executed(paths_: list[Path], data_dir: Path | None, base: Path) -> lis
         except ValueError:
             shown = str(path)
         lang = notebook_language(notebook, path) or "zh"
-        problems += trace_notebook(notebook, shown, datasets[key], lang)
+        problems += trace_notebook(notebook, shown, datasets[key], lang, shared.setdefault(key, {}))
     return problems
