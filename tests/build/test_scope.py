@@ -12,6 +12,7 @@ import pytest
 from policyreport import paths
 from policyreport.build.scope import (
     check_citations,
+    check_scope,
     cited_assumptions,
     data_files_in_scope,
     scope_dataset,
@@ -119,7 +120,7 @@ def test_assumptions_the_notebooks_cite_are_kept(dataset, tmp_path):
 )
 def test_an_unknown_name_is_one_line(dataset, tmp_path, scope, field, found):
     with pytest.raises(DataError) as caught:
-        scope_dataset(dataset, spec_with(tmp_path, scope))
+        check_scope(spec_with(tmp_path, scope), dataset)
     assert caught.value.field == field and caught.value.found == found
     message = str(caught.value)
     assert "\n" not in message and "report.toml" in message and "known: " in message
@@ -151,3 +152,17 @@ def test_a_chapter_citing_outside_the_scope_is_named(dataset, tmp_path):
         "scope: beta (zh) cites derived a_exports_cny, which is outside the scope of "
         "report.toml (report.sources / report.topics)"
     )
+
+
+def test_a_new_projects_empty_tables_scope_to_empty_tables(tmp_path):
+    from policyreport.project import init_project
+
+    root = init_project(tmp_path / "new")
+    empty = load_dataset(root / "data")
+    scoped = scope_dataset(empty, spec_with(tmp_path, ""))
+    assert len(scoped.facts) == 0
+    # a topic the data does not have is named, even with no facts at all ...
+    with pytest.raises(DataError, match="known: none"):
+        check_scope(spec_with(tmp_path, 'topics = ["later"]'), empty)
+    # ... and one registered in the vocabulary before its first fact is known
+    check_scope(spec_with(tmp_path, 'topics = ["later"]'), empty, {"later"})

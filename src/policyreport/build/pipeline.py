@@ -157,6 +157,15 @@ def _assumption_parameters(dataset) -> set[str]:
     return {str(name) for name in frame["parameter"] if isinstance(name, str) and name}
 
 
+def registered_topics(data_dir: Path) -> set[str]:
+    """The topics of the data's vocabulary (none when it has no vocabulary file)."""
+    from policyreport.data.vocabulary import load_vocabulary, vocabulary_path
+
+    if not vocabulary_path(data_dir).is_file():
+        return set()
+    return set(load_vocabulary(data_dir).topics)
+
+
 def published_dir(spec, out_dir: Path) -> Path:
     """Where a spec's executed notebooks, charts and failed runs go: <out>/<name>/."""
     return out_dir / spec.name
@@ -292,7 +301,7 @@ def build_report(options: BuildOptions) -> BuildResult:
     assumption_parameters = _assumption_parameters(checked)
     overrides = {k: v for k, v in spec.build_parameters.items() if k in assumption_parameters}
     dataset = load_data(data_dir, overrides) if overrides else checked
-    check_scope(spec, dataset)
+    check_scope(spec, dataset, registered_topics(data_dir))
     figures_dir = _shown(published_dir(spec, out_dir) / "figures", root)
     jobs = plan_jobs(spec, assumption_parameters, figures_dir)
     timings["check"] = time.monotonic() - step

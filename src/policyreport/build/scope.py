@@ -33,6 +33,11 @@ def _column(frame, name: str) -> list:
     return list(frame[name])
 
 
+def _keep(frame, mask: list[bool]):
+    """The rows of `frame` where mask is true (.loc: an empty mask keeps the columns)."""
+    return frame.loc[mask]
+
+
 def _names(values) -> set[str]:
     return {value for value in values if isinstance(value, str) and value}
 
@@ -49,12 +54,14 @@ def _check_known(spec, key: str, wanted: tuple[str, ...], known: set[str], what:
             )
 
 
-def check_scope(spec, dataset) -> None:
-    """A spec naming a source or topic the data does not have is a one-line DataError."""
+def check_scope(spec, dataset, registered_topics=frozenset()) -> None:
+    """A spec naming a source or topic the data does not have is a one-line DataError.
+    registered_topics: the vocabulary's topics (a topic may be registered before its facts)."""
     sources = {Path(source.path).name for source in dataset.sources}
     _check_known(spec, "sources", spec.sources, sources, "a source file under data/sources/")
     topics = _names(_column(dataset.facts, "topic")) | _names(_column(dataset.derived, "topic"))
-    _check_known(spec, "topics", spec.topics, topics, "a topic of data/facts.csv")
+    topics |= set(registered_topics)
+    _check_known(spec, "topics", spec.topics, topics, "a topic of the vocabulary or the facts")
 
 
 def cited_assumptions(notebooks: list[dict]) -> set[str]:
@@ -91,8 +98,8 @@ def _derived_in_scope(dataset, facts: set[str]) -> list[str]:
 
 def scope_dataset(dataset, spec, cited: set[str] = frozenset()):
     """The dataset as the spec's report shows it (the whole dataset when the spec sets no
-    scope). `cited`: assumption ids the notebooks cite, kept whatever the facts need."""
-    check_scope(spec, dataset)
+    scope). `cited`: assumption ids the notebooks cite, kept whatever the facts need.
+    The names in the spec are checked first (check_scope)."""
     if not spec.sources and not spec.topics:
         return dataset
     facts = dataset.facts
@@ -101,7 +108,7 @@ def scope_dataset(dataset, spec, cited: set[str] = frozenset()):
         mask = [m and s in spec.sources for m, s in zip(mask, facts["source"], strict=True)]
     if spec.topics:
         mask = [m and t in spec.topics for m, t in zip(mask, facts["topic"], strict=True)]
-    facts = facts[mask]
+    facts = _keep(facts, mask)
     fact_ids = set(facts["id"])
 
     source_names = set(spec.sources) or set(facts["source"])
@@ -110,17 +117,17 @@ def scope_dataset(dataset, spec, cited: set[str] = frozenset()):
     derived_ids = _derived_in_scope(dataset, fact_ids)
     derived = dataset.derived
     if len(derived):
-        derived = derived[[ident in derived_ids for ident in derived["id"]]]
+        derived = _keep(derived, [ident in derived_ids for ident in derived["id"]])
 
     needed = _names(_column(facts, "assumption")) | set(cited)
     for inputs in _column(derived, "inputs"):
         needed |= set(str(inputs).split())
     assumptions = dataset.assumptions
-    assumptions = assumptions[[ident in needed for ident in assumptions["id"]]]
+    assumptions = _keep(assumptions, [ident in needed for ident in assumptions["id"]])
 
     exclusions = dataset.exclusions
     if len(exclusions):
-        exclusions = exclusions[[s in source_names for s in exclusions["source"]]]
+        exclusions = _keep(exclusions, [s in source_names for s in exclusions["source"]])
     return replace(
         dataset,
         facts=facts,
