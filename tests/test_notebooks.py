@@ -26,6 +26,7 @@ import concurrent.futures
 import contextlib
 import json
 import os
+import re
 import time
 import tomllib
 from dataclasses import dataclass

@@ -23,6 +23,12 @@ from pathlib import Path
 
 from policyreport.errors import DataError
 
+EXAMPLES = """
+policyreport init ../my-pages
+    a new project in ../my-pages: data/ (data package, vocabulary, empty tables), notebooks/,
+    report/report.toml, a Makefile and a README; then `cd ../my-pages && make check`
+"""
+
 #: The data files that define the schema (columns; units, qualifiers, kinds, topics).
 SCHEMA_FILES = ("datapackage.json", "vocabulary.toml")
 #: Template files renamed on the way: dot files are not package data.

@@ -15,6 +15,17 @@ from pathlib import Path
 from policyreport import paths
 from policyreport.errors import ProjectNotFoundError, TraceError
 
+EXAMPLES = """
+policyreport check
+    validate data/ (schemas, quotes, checksums, layouts, derived figures, each fact's value
+    against its quote), list any TODO left, prove the scanner's coverage, and trace every
+    number of the notebooks a build left under report/<name>/notebooks/ (what `make check` runs)
+policyreport check --data-dir path/to/data
+    the same for another data directory
+policyreport check --report-dir path/to/out
+    trace the executed notebooks of reports built with --out path/to/out
+"""
+
 
 def add_arguments(parser) -> None:
     from policyreport.data.check import add_arguments as data_arguments
