@@ -82,4 +82,4 @@ lock: ## Re-resolve dependencies from pyproject.toml into requirements.lock
 	.cache/lock-venv/bin/python -m policyreport.envfile
 
 clean: ## Remove generated files (figures, report outputs, caches); keeps .venv
-	rm -rf figures/*/ report/*.html report/*.pdf report/notebooks .cache .pytest_cache .ruff_cache
+	rm -rf figures/*/ report/*/ report/*.html report/*.pdf .cache .pytest_cache .ruff_cache

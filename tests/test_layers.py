@@ -25,6 +25,7 @@ TOP_LEVEL = {
     "envfile": "face",
     "cli": "face",
     "notebook": "face",
+    "project": "face",
 }
 
 
@@ -90,7 +91,7 @@ def test_an_upward_import_is_caught():
 
 def test_the_top_level_keeps_only_the_faces_and_the_ground():
     top = sorted(p.stem for p in PACKAGE.glob("*.py"))
-    assert top == ["__init__", "cli", "envfile", "errors", "notebook", "paths"]
+    assert top == ["__init__", "cli", "envfile", "errors", "notebook", "paths", "project"]
     assert sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()) == [
         "authoring",
         "build",

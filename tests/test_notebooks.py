@@ -34,7 +34,8 @@ from pathlib import Path
 
 import pytest
 
-from policyreport.authoring.fmt import LANGUAGES, STYLES, format_figure
+from policyreport.authoring.fmt import LANGUAGES
+from policyreport.build.trace import displayed_forms, ref_problems, refs, trace_notebook
 from policyreport.data.records import REF_KINDS
 from policyreport.errors import ParameterError
 
@@ -53,8 +54,6 @@ KERNEL = "python3"
 OVERRIDE_NOTEBOOK = "01_wuhan_outsourcing"
 OVERRIDE = {"usd_cny": 7.0}
 
-#: A digit or a Chinese numeral: what every formatted figure contains.
-NUMERAL = re.compile(r"[0-9〇零一二三四五六七八九十百千万亿两]")
 REF_ATTRS = tuple(f"data-{kind}" for kind in REF_KINDS)
 
 nb_params = pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
@@ -261,6 +260,9 @@ def executions(tmp_path_factory, scratch_cwd):
         # directory where a first run would print "building the font cache" to stderr.
         if not os.environ.get("MPLCONFIGDIR"):
             patch.setenv("MPLCONFIGDIR", str(ROOT / ".cache" / "matplotlib"))
+        # The kernels work outside the project, so they are told where it is (as a user
+        # running papermill from elsewhere would be); inside it they find it themselves.
+        patch.setenv("POLICYREPORT_ROOT", str(ROOT))
         yield Executions(tmp_path_factory.mktemp("executed"), scratch_cwd)
 
 
@@ -274,72 +276,11 @@ def dataset():
 # --- what the checks share ---------------------------------------------------------------
 
 
-def displayed_forms(fig, lang: str) -> set[str]:
-    """Every way format_figure can show `fig` (one per style)."""
-    forms = set()
-    for style in STYLES:
-        with contextlib.suppress(ValueError):  # e.g. style "period" of an undated figure
-            forms.add(format_figure(fig, lang, style=style))
-    return forms
-
-
-def refs(markup: str) -> list:
-    """Every element that is, or claims to be, a reference to a figure."""
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(markup, "html.parser")
-    return soup.find_all(
-        lambda tag: (
-            any(tag.has_attr(attr) for attr in REF_ATTRS)
-            or (tag.name == "a" and "ref" in (tag.get("class") or []))
-        )
-    )
-
-
-def ref_problems(markup: str, ds, lang: str) -> list[str]:
-    """What is wrong with the references of one report output, one line each."""
-    problems = []
-    for tag in refs(markup):
-        text = tag.get_text()
-        kinds = [kind for kind in REF_KINDS if tag.has_attr(f"data-{kind}")]
-        if len(kinds) != 1:
-            problems.append(f"{str(tag)[:120]}: needs exactly one of {', '.join(REF_ATTRS)}")
-            continue
-        kind = kinds[0]
-        ident = tag[f"data-{kind}"]
-        fig = ds.figures.get(ident)
-        if fig is None:
-            problems.append(f'data-{kind}="{ident}" ({text!r}): no such id in data/')
-            continue
-        if fig.ref != kind:
-            problems.append(f'data-{kind}="{ident}": {ident} is a {fig.ref}, not a {kind}')
-        if tag.name != "a" or "ref" not in (tag.get("class") or []):
-            problems.append(f'data-{kind}="{ident}" is on a <{tag.name}>, not an <a class="ref">')
-        if tag.get("href") != f"#{fig.anchor}":
-            problems.append(f"{ident}: href {tag.get('href')!r}, expected '#{fig.anchor}'")
-        forms = displayed_forms(fig, lang)
-        if text not in forms:
-            problems.append(
-                f"{ident}: the link shows {text!r}; format_figure gives {sorted(forms)}"
-            )
-        if not NUMERAL.search(text):
-            problems.append(f"{ident}: the link shows {text!r}, which has no number in it")
-    return problems
-
-
-def in_context(text: str, mention: str, width: int = 15) -> str:
-    """`mention` with a few characters either side of its first occurrence in `text`."""
-    at = text.find(mention)
-    if at < 0:
-        return mention
-    return f"{mention!r} in …{text[max(0, at - width) : at + len(mention) + width]}…"
-
-
 def ref_texts(notebook: dict) -> list[tuple[str, str]]:
     """(figure id, shown text) of every reference, in document order."""
     shown = []
-    for _, markup, _ in report_outputs(notebook):
-        for tag in refs(markup):
+    for _, _, top in report_outputs(notebook):
+        for tag in refs(top):
             ident = next((tag[a] for a in REF_ATTRS if tag.has_attr(a)), None)
             shown.append((ident, tag.get_text()))
     return shown
@@ -541,21 +482,11 @@ def test_no_missing_glyph_and_nothing_on_stderr(notebook, lang, executions):
 @lang_params
 @chapter_params
 def test_every_number_traces_to_the_data(notebook, lang, executions, dataset):
-    from policyreport.authoring.narrative import numbers_outside_refs
-
+    """The check `policyreport check` and the build run (policyreport.build.trace)."""
     executed = executions.default(notebook, lang).ok()
-    outputs = report_outputs(executed)
-    assert outputs, "the notebook says nothing to the report"
-    problems = []
-    for number, markup, top in outputs:
-        where = f"cell {number}, {top.name}#{top.get('id', '')}[{top['data-report']}]"
-        loose = numbers_outside_refs(markup)
-        if loose:
-            text = top.get_text()
-            shown = [in_context(text, mention) for mention in loose]
-            problems.append(f"{where}: numbers outside a reference: {shown}")
-        problems += [f"{where}: {problem}" for problem in ref_problems(markup, dataset, lang)]
-    assert not problems, "\n".join(problems)
+    assert report_outputs(executed), "the notebook says nothing to the report"
+    problems = trace_notebook(executed, f"{notebook.stem} ({lang})", dataset, lang)
+    assert not problems, "\n".join(str(problem) for problem in problems)
 
 
 @pytest.mark.slow
@@ -772,8 +703,8 @@ def test_assumption_override_reaches_the_text(variant_runs, executions):
     before, after = load_dataset(), load_dataset(overrides=OVERRIDE)
     changed = {i for i, f in after.figures.items() if f.value != before.figures[i].value}
     problems = []
-    for _, markup, _ in report_outputs(overridden_run.executed):
-        problems += ref_problems(markup, after, "en")
+    for _, _, top in report_outputs(overridden_run.executed):
+        problems += ref_problems(top, after, "en")
     assert not problems, problems  # every link shows the overridden dataset's value
     # Texts of figures that depend on the override, shown in the override run but neither
     # in the default run nor as the default value would be formatted.

@@ -20,7 +20,10 @@ from policyreport.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, PolicyRep
 # subcommand -> (module, one-line help). Modules are imported only when used, so `--help`
 # and `check` stay fast (papermill and nbformat are slow to import).
 SUBCOMMANDS = {
-    "check": ("policyreport.data.check", "validate sources, facts, derived figures and coverage"),
+    "check": (
+        "policyreport.build.checks",
+        "validate the data, coverage and built notebooks' numbers",
+    ),
     "scan": ("policyreport.data.scan", "list every numeric mention in a Chinese text"),
     "add-source": (
         "policyreport.data.add_source",
@@ -28,6 +31,7 @@ SUBCOMMANDS = {
     ),
     "draft": ("policyreport.data.draft", "draft facts.csv rows from every number of a source"),
     "build": ("policyreport.build.pipeline", "execute the notebooks and assemble the report"),
+    "init": ("policyreport.project", "lay out a new project folder (data, notebooks, report spec)"),
 }
 
 EXIT_CODES = f"""exit codes:

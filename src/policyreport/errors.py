@@ -118,6 +118,47 @@ class CoverageError(PolicyReportError):
 
 
 @dataclass
+class FactValueError(PolicyReportError):
+    """A fact's value is not what its own quote says."""
+
+    file: str | Path
+    row: int
+    fact: str
+    quote: str
+    quoted: list[str]  # the numbers the quote states, as written
+    quoted_values: list[float]  # ... and as the scanner reads them, in base units
+    value: float
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        said = ", ".join(
+            f"{text} ({value:g})"
+            for text, value in zip(self.quoted, self.quoted_values, strict=True)
+        )
+        return (
+            f"{_where(self.file, self.row)}: fact {self.fact}: the quote {self.quote!r} says "
+            f"{said}, the row's value is {self.value:g}"
+        )
+
+
+@dataclass
+class TraceError(PolicyReportError):
+    """Numbers in executed notebooks that do not come from the data (build.trace)."""
+
+    problems: list[str]
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        shown = "; ".join(self.problems[:3])
+        more = f" (+{len(self.problems) - 3} more)" if len(self.problems) > 3 else ""
+        return f"{len(self.problems)} number(s) not traced to the data: {shown}{more}"
+
+
+@dataclass
 class ParameterError(PolicyReportError):
     """A notebook or build parameter has a wrong name, type or value."""
 
@@ -179,3 +220,21 @@ class BuildError(PolicyReportError):
 
     def __str__(self) -> str:
         return f"{self.step}: {self.reason}"
+
+
+@dataclass
+class ProjectNotFoundError(PolicyReportError):
+    """No policyreport project at or above a folder (and POLICYREPORT_ROOT not set)."""
+
+    start: str | Path
+    marker: str
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return (
+            f"{self.start}: not inside a policyreport project (no {self.marker} here or in "
+            "any folder above); run `policyreport init DIR` to make one, cd into one, or set "
+            "POLICYREPORT_ROOT"
+        )

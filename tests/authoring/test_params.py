@@ -181,7 +181,8 @@ def test_without_specs_only_the_general_rules_apply():
 def test_setup_validates_and_resolves_paths_from_the_root(good, tmp_path, monkeypatch):
     from policyreport.notebook import setup
 
-    monkeypatch.chdir(tmp_path)  # the working directory must not matter
+    # a folder inside the project, as JupyterLab's kernel has: paths resolve from the root
+    monkeypatch.chdir(paths.NOTEBOOKS)
     ctx = setup(str(good), lang="en", data_dir="data", figures_dir=str(tmp_path / "figs"))
     assert ctx.lang == "en" and ctx.notebook == "good"
     assert (tmp_path / "figs" / "en").is_dir()

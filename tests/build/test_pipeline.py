@@ -1,6 +1,7 @@
 """`policyreport build` on the fixture spec: outputs, byte-identical rebuilds, the cache, a
 failing notebook through the CLI, parameter errors before any kernel starts, and a previous
-report left exactly as it was by every failed or interrupted build."""
+report left exactly as it was by every failed or interrupted build (scoped specs:
+test_pipeline_scoped.py)."""
 
 import importlib.util
 from pathlib import Path
@@ -30,7 +31,7 @@ def snapshot(directory: Path) -> dict[str, bytes]:
     return {
         path.relative_to(directory).as_posix(): path.read_bytes()
         for path in sorted(directory.rglob("*"))
-        if path.is_file() and path.relative_to(directory).parts[0] != "failed"
+        if path.is_file() and "failed" not in path.relative_to(directory).parts
     }
 
 
@@ -40,7 +41,9 @@ def project(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         dataset = fixture.make_dataset()
         patch.setattr(pipeline, "check_data", lambda data_dir: dataset)
-        patch.setattr(pipeline, "load_data", lambda data_dir, overrides: dataset)
+        patch.setattr(
+            pipeline, "load_data", lambda data_dir, overrides: fixture.make_dataset(overrides)
+        )
         cache = tmp_path_factory.mktemp("cache")
         patch.setattr(pipeline.paths, "CACHE", cache)
         patch.setattr(pipeline.paths, "DATA", FIXTURES / "build")
@@ -57,14 +60,14 @@ def first_build(project, tmp_path_factory):
 def test_outputs(first_build):
     out, result, files = first_build
     assert sorted(files) == [
-        "notebooks/10_alpha.en.ipynb",
-        "notebooks/10_alpha.zh.ipynb",
-        "notebooks/20_beta.en.ipynb",
-        "notebooks/20_beta.zh.ipynb",
         "report.en.html",
         "report.en.pdf",
         "report.zh.html",
         "report.zh.pdf",
+        "report/notebooks/10_alpha.en.ipynb",
+        "report/notebooks/10_alpha.zh.ipynb",
+        "report/notebooks/20_beta.en.ipynb",
+        "report/notebooks/20_beta.zh.ipynb",
     ]
     assert files["report.zh.pdf"].startswith(b"%PDF-")
     assert "甲章" in files["report.zh.html"].decode()
@@ -95,19 +98,19 @@ def test_one_language(first_build, project, tmp_path):
     assert result.cached == 2
     built = snapshot(tmp_path)
     assert sorted(built) == [
-        "notebooks/10_alpha.en.ipynb",
-        "notebooks/20_beta.en.ipynb",
         "report.en.html",
         "report.en.pdf",
+        "report/notebooks/10_alpha.en.ipynb",
+        "report/notebooks/20_beta.en.ipynb",
     ]
     assert built["report.en.html"] == files["report.en.html"]
 
 
 def plant_previous_report(out: Path) -> dict[str, bytes]:
-    (out / "notebooks").mkdir(parents=True)
+    (out / "report" / "notebooks").mkdir(parents=True)
     (out / "report.zh.html").write_bytes(b"<p>previous zh</p>")
     (out / "report.en.pdf").write_bytes(b"%PDF-previous")
-    (out / "notebooks" / "10_alpha.zh.ipynb").write_bytes(b'{"previous": true}')
+    (out / "report" / "notebooks" / "10_alpha.zh.ipynb").write_bytes(b'{"previous": true}')
     return snapshot(out)
 
 
@@ -120,9 +123,25 @@ def test_failing_notebook_through_the_cli(project, tmp_path, capsys):
     line = [entry for entry in err.splitlines() if "error" in entry][-1]
     assert "fails_in_cell_2.ipynb (zh), cell 2: ValueError: planted failure in cell 2" in line
     assert snapshot(out) == before  # the previous report, byte for byte
-    kept = out / "failed" / "fails_in_cell_2.zh.ipynb"
+    kept = out / "report" / "failed" / "fails_in_cell_2.zh.ipynb"
     assert kept.is_file() and str(kept.resolve().as_posix()) in line
     assert not list(out.glob(".staging-*"))
+
+
+def test_a_number_not_from_data_stops_the_build_before_publishing(project, tmp_path, capsys):
+    out = tmp_path / "report"
+    before = plant_previous_report(out)
+    spec = tmp_path / "loose.toml"
+    notebooks = (FIXTURES / "notebooks").as_posix()
+    text = FAILING.read_text().replace('"fails_in_cell_2"', '"loose_number_in_cell_2"')
+    spec.write_text(text.replace('"../notebooks"', f'"{notebooks}"'))
+    code = main(["build", "--spec", str(spec), "--out", str(out), "--no-cache", "--lang", "en"])
+    assert code == 2
+    line = capsys.readouterr().err.splitlines()[-1]  # after the progress lines
+    assert line.startswith("policyreport build: error: 1 number(s) not traced to the data")
+    assert "loose_number_in_cell_2.ipynb (en), cell 2, p[paragraph]" in line and "'15%'" in line
+    assert snapshot(out) == before  # nothing published
+    assert (out / "report" / "failed" / "loose_number_in_cell_2.en.ipynb").is_file()
 
 
 def test_interrupted_build_leaves_the_previous_report(project, tmp_path, monkeypatch):
@@ -165,7 +184,7 @@ def test_cli_parameter_reaches_notebooks(project, tmp_path, capsys):
     html = (tmp_path / "report.en.html").read_text()
     assert "rate = 7.5" in html  # title block
     link = BeautifulSoup(html, "html.parser").select_one('main a[data-assumption="a_rate"]')
-    assert link.get_text() == "7.5"  # what the notebook computed with it
+    assert link.get_text() == "CNY 7.5 per US dollar"  # what the notebook computed with it
     assert "report.en.pdf" in capsys.readouterr().out  # the closing summary
 
 

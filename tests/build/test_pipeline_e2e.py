@@ -26,7 +26,7 @@ def snapshot(directory: Path) -> dict[str, bytes]:
     return {
         path.relative_to(directory).as_posix(): path.read_bytes()
         for path in sorted(directory.rglob("*"))
-        if path.is_file() and path.relative_to(directory).parts[0] != "failed"
+        if path.is_file() and "failed" not in path.relative_to(directory).parts
     }
 
 
@@ -53,7 +53,13 @@ def test_both_languages_and_every_notebook(built, spec):
         assert f"{spec.name}.{lang}.html" in files
         assert files[f"{spec.name}.{lang}.pdf"].startswith(b"%PDF-")
         for notebook in spec.notebooks:
-            assert f"notebooks/{notebook.name}.{lang}.ipynb" in files
+            assert f"{spec.name}/notebooks/{notebook.name}.{lang}.ipynb" in files
+        # the charts the build drew go with the report, not into the top-level figures/
+        charts = [name for name in files if name.startswith(f"{spec.name}/figures/{lang}/")]
+        assert any(name.endswith(".svg") for name in charts)
+        assert {name.rsplit(".", 1)[0] for name in charts if name.endswith(".svg")} == {
+            name.rsplit(".", 1)[0] for name in charts if name.endswith(".png")
+        }
     assert result.executed == len(spec.languages) * len(spec.notebooks)
 
 
@@ -136,4 +142,4 @@ def test_planted_failing_notebook_leaves_the_report(built, spec, tmp_path):
         build_report(BuildOptions(spec=planted, out=out, cache_dir=cache, quiet=True))
     assert caught.value.cell == 2 and caught.value.ename == "ValueError"
     assert snapshot(out) == before
-    assert (out / "failed" / "planted.zh.ipynb").is_file()
+    assert (out / spec.name / "failed" / "planted.zh.ipynb").is_file()

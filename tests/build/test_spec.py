@@ -106,11 +106,39 @@ def test_invalid_toml_and_missing_file(tmp_path):
         load_spec(tmp_path / "absent.toml")
 
 
-def test_no_notebooks(tmp_path):
-    text = VALID.split("[[notebook]]")[0]
+def test_no_notebooks_is_a_report_of_appendices(tmp_path):
+    # what `policyreport init` lays out before the first topic exists
+    spec = load_spec(write(tmp_path, VALID.split("[[notebook]]")[0]))
+    assert spec.notebooks == ()
+
+
+def test_scope_defaults_to_everything():
+    spec = load_spec(SPEC)
+    assert spec.sources == () and spec.topics == ()
+
+
+def test_scope_is_read(tmp_path):
+    text = VALID.replace(
+        'name = "report"', 'name = "report"\nsources = ["a.txt", "b.txt"]\ntopics = ["t"]', 1
+    )
+    spec = load_spec(write(tmp_path, text))
+    assert spec.sources == ("a.txt", "b.txt")
+    assert spec.topics == ("t",)
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ('sources = "a.txt"', "report.sources"),
+        ('sources = ["a.txt", "a.txt"]', "report.sources"),
+        ("topics = [1]", "report.topics"),
+        ('topics = [""]', "report.topics"),
+    ],
+)
+def test_scope_must_be_a_list_of_names(tmp_path, line, field):
     with pytest.raises(DataError) as caught:
-        load_spec(write(tmp_path, text))
-    assert caught.value.field == "notebook"
+        load_spec(write(tmp_path, VALID.replace('name = "report"', f'name = "report"\n{line}', 1)))
+    assert caught.value.field == field
 
 
 @pytest.mark.parametrize(

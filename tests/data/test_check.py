@@ -10,7 +10,7 @@ import pytest
 from policyreport import paths
 from policyreport.cli import main
 from policyreport.data.check import run_checks
-from policyreport.errors import CoverageError, DataError
+from policyreport.errors import CoverageError, DataError, FactValueError
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "check"
 
@@ -43,10 +43,20 @@ def test_a_figure_without_a_fact_fails(data_dir):
     assert "'15.4%'" in caught.value.mentions[0]
 
 
-def test_a_fact_with_the_wrong_value_does_not_cover_its_mention(data_dir):
+def test_a_fact_that_disagrees_with_its_quote_is_named(data_dir, capsys):
+    # facts_wrong_value.csv, row 3: x_yoy has value 15.5 where its quote says 15.4%
     shutil.copy(FIXTURES / "facts_wrong_value.csv", data_dir / "facts.csv")
-    with pytest.raises(CoverageError, match="15.4%"):
+    with pytest.raises(FactValueError) as caught:
         run_checks(data_dir)
+    error = caught.value
+    assert (error.fact, error.row, error.value) == ("x_yoy", 3, 15.5)
+    assert (error.quoted, error.quoted_values) == (["15.4%"], [15.4])
+    assert main(["check", "--data-dir", str(data_dir)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "facts.csv, row 3: fact x_yoy: the quote '同比增长15.4%' says 15.4% (15.4)" in err
+    assert err.rstrip().endswith("the row's value is 15.5")
+    assert "neither covered" not in err  # not reported as an uncovered mention
 
 
 def test_a_stale_exclusion_fails(data_dir):

@@ -155,3 +155,10 @@ def test_every_source_word_of_a_unit_is_one_the_scanner_finds():
     assert words - set(UNITS) == set()
     for qualifier in vocabulary.qualifiers.values():
         assert qualifier.zh is not None and qualifier.en is not None
+
+
+def test_a_new_project_may_have_no_topic_yet(tmp_path):
+    # what `policyreport init` writes: an empty [topics] table, filled by new-topic
+    path = tmp_path / "vocabulary.toml"
+    path.write_bytes((FIXTURES / "no_topics.toml").read_bytes() + b"\n[topics]\n")
+    assert parse_vocabulary(path.read_bytes(), path).topics == {}

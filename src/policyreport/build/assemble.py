@@ -395,6 +395,8 @@ def appendix_context(dataset, lang: str, labels: dict[str, str], t: dict) -> dic
                 "quote": _text(row.get("quote")),
                 "quote_lang": _source_lang(sources, _text(row.get("source"))),
                 "article": _text(row.get("article")),
+                "source": _text(row.get("source")),
+                "source_anchor": source_anchor(_text(row.get("source"))),
                 "assumption": (
                     _ref_link(row["assumption"], dataset, labels, titles)
                     if not _blank(row.get("assumption"))
@@ -482,6 +484,11 @@ def appendix_context(dataset, lang: str, labels: dict[str, str], t: dict) -> dic
     }
 
 
+def source_anchor(name: str) -> str:
+    """The id of a source's entry in appendix E."""
+    return f"source-{_slug(Path(name).stem)}"
+
+
 def _source_context(sources, t: dict) -> list[dict]:
     names = t.get("meta_words", {})
     shown = []
@@ -496,7 +503,7 @@ def _source_context(sources, t: dict) -> list[dict]:
         shown.append(
             {
                 "name": name,
-                "anchor": f"source-{_slug(Path(name).stem)}",
+                "anchor": source_anchor(name),
                 "title": _text(meta.get("title")) or name,
                 "publisher": _text(meta.get("publisher")) or "—",
                 "publisher_inferred": bool(meta.get("publisher_inferred")),
@@ -652,6 +659,8 @@ def assemble_html(
         toc=toc,
         chapters=[{"name": c.name, "html": Markup(c.html)} for c in chapters],
         appendix=appendix,
+        # a report over several sources says which one each fact comes from
+        name_sources=len(sources) > 1,
         data_files=data_file_records(data_files, data_dir.parent),
         **context,
     )

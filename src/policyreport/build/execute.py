@@ -14,7 +14,9 @@ A failing cell raises NotebookExecutionError naming the notebook, the cell (coun
 over all cells of the source notebook, as JupyterLab shows them top to bottom, and the
 `In [n]` it shows there after Run All: papermill's own "In [n]" counts its injected cell),
 the exception, and where the executed notebook was kept for debugging
-(report/failed/<name>.<lang>.ipynb). Kernels are started and stopped quietly (kernels.py).
+(report/<spec>/failed/<name>.<lang>.ipynb). Kernels are started and stopped quietly (kernels.py).
+
+A job with `figures` set collects its charts: see Job, and docs/architecture.md (Publishing).
 """
 
 from __future__ import annotations
@@ -40,14 +42,29 @@ KERNEL = "python3"
 _TIMING_KEYS = ("start_time", "end_time", "duration")
 
 
+#: The notebook parameter that says where charts go (policyreport.notebook.setup).
+FIGURES_PARAMETER = "figures_dir"
+# Stands for a run's scratch chart directory in cached notebooks (see run_job).
+_FIGURES_TOKEN = "@policyreport-figures-dir@"
+
+
 @dataclass(frozen=True)
 class Job:
-    """One notebook in one language with its complete parameters."""
+    """One notebook in one language with its complete parameters.
+
+    `figures`: where this run's charts are collected (the build's staging). The run then
+    writes them into a scratch directory of its own, and the executed notebook shows the
+    `figures_dir` parameter as given (where the charts are published) instead."""
 
     name: str
     lang: str
     notebook: Path
     parameters: dict = field(default_factory=dict)
+    figures: Path | None = None
+
+    @property
+    def collects_figures(self) -> bool:
+        return self.figures is not None and FIGURES_PARAMETER in self.parameters
 
     @property
     def output_name(self) -> str:
@@ -100,8 +117,33 @@ def cache_key(job: Job, environment: str) -> str:
     digest = hashlib.sha256()
     digest.update(environment.encode("ascii") + b"\0")
     digest.update(hashlib.sha256(job.notebook.read_bytes()).digest())
-    digest.update(json.dumps(job.parameters, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    parameters = dict(job.parameters)
+    if job.collects_figures:  # where charts are published does not change what they show
+        parameters.pop(FIGURES_PARAMETER)
+    digest.update(json.dumps(parameters, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     return digest.hexdigest()
+
+
+def _with_figures_dir(notebook: dict, old: str, new: str) -> dict:
+    """The notebook with every mention of the chart directory `old` (the injected parameters
+    cell, papermill's metadata) replaced by `new`."""
+    old_json = json.dumps(old, ensure_ascii=False)[1:-1]
+    new_json = json.dumps(new, ensure_ascii=False)[1:-1]
+    return json.loads(json.dumps(notebook, ensure_ascii=False).replace(old_json, new_json))
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    """Copy the files under source into target (merging directories)."""
+    shutil.copytree(source, target, dirs_exist_ok=True)
+
+
+def _store_figures(scratch: Path, cached_figures: Path) -> None:
+    """Keep a run's charts next to its cached notebook, atomically (temp dir + rename)."""
+    tmp = cached_figures.with_name(f".{cached_figures.name}.{os.getpid()}.{threading.get_ident()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(scratch, tmp)
+    shutil.rmtree(cached_figures, ignore_errors=True)
+    os.replace(tmp, cached_figures)
 
 
 def _injected_position(source: dict) -> int | None:
@@ -195,10 +237,19 @@ def run_job(
     target = staging / job.output_name
     key = cache_key(job, environment)
     cached = cache_dir / f"{key}.ipynb" if cache_dir is not None else None
-    if cached is not None and cached.is_file():
+    cached_figures = cached.with_suffix(".figures") if cached is not None else None
+    hit = cached is not None and cached.is_file()
+    if hit and job.collects_figures:
+        hit = cached_figures.is_dir()
+    if hit:
         notebook = _read_json(cached)
-        # the one thing that depends on where this build writes, not on what it computes
+        # what depends on where this build writes, not on what it computes
         notebook.get("metadata", {}).get("papermill", {})["output_path"] = kept_as
+        if job.collects_figures:
+            notebook = _with_figures_dir(
+                notebook, _FIGURES_TOKEN, job.parameters[FIGURES_PARAMETER]
+            )
+            _copy_tree(cached_figures, job.figures)
         _write_json(notebook, target)
         return Executed(job, target, time.monotonic() - started, cached=True)
 
@@ -211,11 +262,16 @@ def run_job(
     running.parent.mkdir(parents=True, exist_ok=True)
     source = _read_json(job.notebook)
     shown = f"{_relative(job.notebook, root)} ({job.lang})"
+    parameters = dict(job.parameters)
+    scratch = staging / "running" / f"{job.name}.{job.lang}.figures"
+    if job.collects_figures:
+        shutil.rmtree(scratch, ignore_errors=True)
+        parameters[FIGURES_PARAMETER] = str(scratch)
     try:
         papermill.execute_notebook(
             str(job.notebook),
             str(running),
-            parameters=job.parameters,
+            parameters=parameters,
             kernel_name=KERNEL,
             cwd=str(root),
             progress_bar=False,
@@ -252,13 +308,20 @@ def run_job(
         input_path=_relative(job.notebook, root),
         output_path=kept_as,
     )
-    _write_json(executed, target)
     running.unlink()
+    if job.collects_figures:
+        scratch.mkdir(parents=True, exist_ok=True)  # a notebook that drew no chart
+        executed = _with_figures_dir(executed, str(scratch), _FIGURES_TOKEN)
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            _store_figures(scratch, cached_figures)
     if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        shutil.copyfile(target, tmp)
-        os.replace(tmp, cached)
+        _write_json(executed, cached)  # temp file + rename
+    if job.collects_figures:
+        executed = _with_figures_dir(executed, _FIGURES_TOKEN, job.parameters[FIGURES_PARAMETER])
+        _copy_tree(scratch, job.figures)
+        shutil.rmtree(scratch)
+    _write_json(executed, target)
     return Executed(job, target, time.monotonic() - started, cached=False)
 
 

@@ -1,12 +1,17 @@
 """`policyreport build` (what `make report` runs): validate, execute, assemble, render, publish.
 
-1. check the data (policyreport.data.check) and every notebook's parameters, before any kernel
-   starts;
+1. check the data (policyreport.data.check), the spec's scope (policyreport.build.scope) and
+   every notebook's parameters, before any kernel starts;
 2. execute each notebook once per language (parallel, cached; progress on stderr);
-3. assemble one self-contained HTML per language, then its PDF;
+3. assemble one self-contained HTML per language over the spec's scope, then its PDF;
 4. write everything into a staging directory (report/.staging-<pid>/) and move it into place
    only when every step for every language succeeded. A failed or interrupted build leaves
-   the previous report exactly as it was; a failing notebook is kept in report/failed/.
+   the previous report exactly as it was; a failing notebook is kept in report/NAME/failed/.
+
+A spec named NAME publishes report/NAME.<lang>.html and .pdf, its executed notebooks in
+report/NAME/notebooks/ and the charts its notebooks drew in report/NAME/figures/<lang>/
+(every notebook declaring `figures_dir` gets that folder), so two specs built into one
+report/ folder never touch each other's files; figures/ at the top is for Lab and papermill.
 
 The module imports nothing heavy at start-up: the CLI imports it for `--help`.
 """
@@ -152,11 +157,26 @@ def _assumption_parameters(dataset) -> set[str]:
     return {str(name) for name in frame["parameter"] if isinstance(name, str) and name}
 
 
-def plan_jobs(spec, assumption_parameters: set[str]) -> list:
+def registered_topics(data_dir: Path) -> set[str]:
+    """The topics of the data's vocabulary (none when it has no vocabulary file)."""
+    from policyreport.data.vocabulary import load_vocabulary, vocabulary_path
+
+    if not vocabulary_path(data_dir).is_file():
+        return set()
+    return set(load_vocabulary(data_dir).topics)
+
+
+def published_dir(spec, out_dir: Path) -> Path:
+    """Where a spec's executed notebooks, charts and failed runs go: <out>/<name>/."""
+    return out_dir / spec.name
+
+
+def plan_jobs(spec, assumption_parameters: set[str], figures_dir: str | None = None) -> list:
     """Every (notebook, language) job with its checked parameters; raises ParameterError
-    before any kernel starts."""
+    before any kernel starts. `figures_dir`: the value given to every notebook that declares
+    that parameter (where the build publishes its charts)."""
     from policyreport.authoring.params import check_notebook_parameters, read_parameters
-    from policyreport.build.execute import Job
+    from policyreport.build.execute import FIGURES_PARAMETER, Job
 
     declared = {notebook.name: read_parameters(notebook.path) for notebook in spec.notebooks}
     for name, value in spec.build_parameters.items():
@@ -184,6 +204,8 @@ def plan_jobs(spec, assumption_parameters: set[str]) -> list:
             given.update(notebook.parameters)
             given.update({k: v for k, v in spec.overrides.items() if k in names})
             given[spec.lang_parameter] = lang
+            if figures_dir is not None and FIGURES_PARAMETER in names:
+                given[FIGURES_PARAMETER] = figures_dir
             checked = check_notebook_parameters(notebook.path, given, assumption_parameters)
             parameters = {name: checked[name] for name in given}
             jobs.append(Job(notebook.name, lang, notebook.path, parameters))
@@ -256,6 +278,7 @@ def _shown(path: Path, root: Path) -> str:
 
 def build_report(options: BuildOptions) -> BuildResult:
     from policyreport import __version__
+    from policyreport.build.scope import check_scope
     from policyreport.build.spec import load_spec, with_overrides
 
     started = time.monotonic()
@@ -278,7 +301,9 @@ def build_report(options: BuildOptions) -> BuildResult:
     assumption_parameters = _assumption_parameters(checked)
     overrides = {k: v for k, v in spec.build_parameters.items() if k in assumption_parameters}
     dataset = load_data(data_dir, overrides) if overrides else checked
-    jobs = plan_jobs(spec, assumption_parameters)
+    check_scope(spec, dataset, registered_topics(data_dir))
+    figures_dir = _shown(published_dir(spec, out_dir) / "figures", root)
+    jobs = plan_jobs(spec, assumption_parameters, figures_dir)
     timings["check"] = time.monotonic() - step
     _say(
         options,
@@ -300,22 +325,32 @@ def _build_locked(spec, options, jobs, dataset, out_dir, root, data_dir, timings
         list_data_files,
     )
     from policyreport.build.execute import environment_digest, execute_all
+    from policyreport.build.scope import (
+        check_citations,
+        cited_assumptions,
+        data_files_in_scope,
+        scope_dataset,
+    )
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob(".staging-*"):  # left by a killed build (we hold the lock)
         shutil.rmtree(stale, ignore_errors=True)
     staging = out_dir / f".staging-{os.getpid()}"
-    failed_dir = out_dir / "failed"
+    published = Path(spec.name)  # relative to out_dir and to staging
+    failed_dir = out_dir / published / "failed"
     cache_dir = Path(options.cache_dir) / "executed" if options.use_cache else None
     data_files = list_data_files(data_dir)
     try:
-        (staging / "notebooks").mkdir(parents=True)
+        (staging / published / "notebooks").mkdir(parents=True)
+        staged_figures = staging / published / "figures"
+        jobs = [replace(job, figures=staged_figures) for job in jobs]
 
         # 2. execute
         step = time.monotonic()
         environment = environment_digest(data_files, data_dir)
-        epoch = _epoch(document_date(dataset.sources))
-        kernel_env = {"PYTHONHASHSEED": "0"}
+        epoch = _epoch(document_date(scope_dataset(dataset, spec).sources))
+        # the kernels work in the project root and find it there; said explicitly all the same
+        kernel_env = {"PYTHONHASHSEED": "0", "POLICYREPORT_ROOT": str(root)}
         if epoch:
             kernel_env["SOURCE_DATE_EPOCH"] = epoch
 
@@ -331,11 +366,11 @@ def _build_locked(spec, options, jobs, dataset, out_dir, root, data_dir, timings
         executed = execute_all(
             jobs,
             root=root,
-            staging=staging / "notebooks",
+            staging=staging / published / "notebooks",
             failed_dir=failed_dir,
             cache_dir=cache_dir,
             environment=environment,
-            kept_as=lambda job: _shown(out_dir / "notebooks" / job.output_name, root),
+            kept_as=lambda job: _shown(out_dir / published / "notebooks" / job.output_name, root),
             max_workers=options.jobs,
             progress=progress,
             kernel_env=kernel_env,
@@ -345,14 +380,28 @@ def _build_locked(spec, options, jobs, dataset, out_dir, root, data_dir, timings
         # 3. assemble each language's HTML, then render the PDFs (in parallel processes)
         import json
 
-        produced = [Path("notebooks") / result.job.output_name for result in executed]
+        produced = [published / "notebooks" / result.job.output_name for result in executed]
+        produced += sorted(
+            path.relative_to(staging)
+            for path in staged_figures.rglob("*")
+            if path.is_file() and not path.name.startswith(".")
+        )
+        loaded = {
+            (result.job.name, result.job.lang): json.loads(result.path.read_text("utf-8"))
+            for result in executed
+        }
+        # every number of every notebook from the data, before anything is published
+        step = time.monotonic()
+        _trace(executed, loaded, dataset, root, failed_dir)
+        timings["trace"] = time.monotonic() - step
+        scoped = scope_dataset(dataset, spec, cited_assumptions(list(loaded.values())))
+        check_citations({f"{n} ({lang})": nb for (n, lang), nb in loaded.items()}, scoped, spec)
+        scoped_files = data_files_in_scope(data_files, data_dir, scoped)
         pdf_pairs = []
         for lang in spec.languages:
             step = time.monotonic()
             notebooks = [
-                ExecutedNotebook(
-                    result.job.name, json.loads(result.path.read_text(encoding="utf-8"))
-                )
+                ExecutedNotebook(result.job.name, loaded[(result.job.name, result.job.lang)])
                 for result in executed
                 if result.job.lang == lang
             ]
@@ -360,8 +409,8 @@ def _build_locked(spec, options, jobs, dataset, out_dir, root, data_dir, timings
                 title=spec.titles[lang],
                 lang=lang,
                 notebooks=notebooks,
-                dataset=dataset,
-                data_files=data_files,
+                dataset=scoped,
+                data_files=scoped_files,
                 data_dir=data_dir,
                 parameters=spec.build_parameters,
                 lang_parameter=spec.lang_parameter,
@@ -385,7 +434,7 @@ def _build_locked(spec, options, jobs, dataset, out_dir, root, data_dir, timings
 
         # 4. publish: every step of every language succeeded
         with _no_interrupt():
-            files = _publish(staging, out_dir, produced, spec.languages)
+            files = _publish(staging, out_dir, produced, spec.languages, published)
             for result in executed:
                 (failed_dir / result.job.output_name).unlink(missing_ok=True)
             if failed_dir.is_dir() and not any(failed_dir.iterdir()):
@@ -402,8 +451,36 @@ def _build_locked(spec, options, jobs, dataset, out_dir, root, data_dir, timings
     )
 
 
-def _publish(staging: Path, out_dir: Path, produced: list[Path], languages) -> list[Path]:
-    """Move the staged outputs into out_dir (notebooks first, then HTML, then PDF)."""
+def _trace(executed, loaded: dict, dataset, root: Path, failed_dir: Path) -> None:
+    """TraceError naming notebook, cell and number when a notebook shows a number that is
+    not from the data; the offending executed notebooks are kept in failed_dir."""
+    import json
+
+    from policyreport.build.execute import source_cell_number
+    from policyreport.build.trace import raise_problems, trace_notebook
+
+    problems = []
+    shared: dict = {}
+    for result in executed:
+        job = result.job
+        name = f"{_shown(job.notebook, root)} ({job.lang})"
+        found = trace_notebook(loaded[(job.name, job.lang)], name, dataset, job.lang, shared)
+        if found:
+            # cells as JupyterLab shows the source notebook (without the injected parameters)
+            source = json.loads(job.notebook.read_text(encoding="utf-8"))
+            found = [replace(p, cell=source_cell_number(source, p.cell - 1)) for p in found]
+            failed_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(result.path, failed_dir / job.output_name)
+        problems += found
+    raise_problems(problems)
+
+
+def _publish(
+    staging: Path, out_dir: Path, produced: list[Path], languages, published: Path
+) -> list[Path]:
+    """Move the staged outputs into out_dir (notebooks and charts first, then HTML, then
+    PDF), and remove what this spec published before in these languages and no longer
+    produces (a notebook dropped from the spec, a chart a notebook no longer draws)."""
     files = []
     for relative in produced:
         target = out_dir / relative
@@ -411,11 +488,14 @@ def _publish(staging: Path, out_dir: Path, produced: list[Path], languages) -> l
         os.replace(staging / relative, target)
         files.append(target)
     kept = {out_dir / relative for relative in produced}
-    notebooks = out_dir / "notebooks"
-    for lang in languages:  # notebooks of this language that the spec no longer has
-        for stale in notebooks.glob(f"*.{lang}.ipynb"):
-            if stale not in kept:
-                stale.unlink()
+    notebooks = out_dir / published / "notebooks"
+    for lang in languages:
+        stale = list(notebooks.glob(f"*.{lang}.ipynb"))
+        figures = out_dir / published / "figures" / lang
+        stale += [path for path in figures.rglob("*") if path.is_file()]
+        for path in stale:
+            if path not in kept:
+                path.unlink()
     return files
 
 
@@ -423,13 +503,15 @@ def summary(result: BuildResult, root: Path) -> str:
     lines = []
     reports = [f for f in result.files if f.suffix in (".html", ".pdf")]
     notebooks = [f for f in result.files if f.suffix == ".ipynb"]
+    charts = [f for f in result.files if f.parent.parent.name == "figures"]
     width = max((len(_shown(f, root)) for f in reports), default=0)
     for file in reports:
         lines.append(f"  {_shown(file, root):<{width}}  {_size(file.stat().st_size):>9}")
-    if notebooks:
-        total = sum(f.stat().st_size for f in notebooks)
-        where = _shown(notebooks[0].parent, root)
-        lines.append(f"  {where + '/':<{width}}  {_size(total):>9}  ({len(notebooks)} notebooks)")
+    for group, what in ((notebooks, "notebooks"), (charts, "chart files")):
+        if group:
+            total = sum(f.stat().st_size for f in group)
+            where = _shown(group[0].parent if what == "notebooks" else group[0].parents[1], root)
+            lines.append(f"  {where + '/':<{width}}  {_size(total):>9}  ({len(group)} {what})")
     steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.timings.items())
     runs = f"{result.executed} executed, {result.cached} from cache"
     lines.append(f"built in {result.seconds:.1f} s ({runs}; {steps})")

@@ -1,5 +1,6 @@
 """The report spec (report/report.toml): which notebooks, in which order, with which parameters,
-in which languages, under which titles and output name.
+in which languages, under which titles and output name, and which sources and topics the
+report covers (its scope: the title block and the appendices list only those).
 
 The spec is read with tomllib and checked strictly: an unknown key, a missing notebook file or a
 title missing for a language is a one-line DataError naming the file and the key, before any
@@ -22,7 +23,15 @@ SUPPORTED_LANGUAGES = ("zh", "en")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _PARAMETER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
-_REPORT_KEYS = {"name", "languages", "title", "notebook_dir", "lang_parameter"}
+_REPORT_KEYS = {
+    "name",
+    "languages",
+    "title",
+    "notebook_dir",
+    "lang_parameter",
+    "sources",
+    "topics",
+}
 _TOP_KEYS = {"report", "parameters", "notebook"}
 _NOTEBOOK_KEYS = {"name", "file", "parameters"}
 
@@ -46,6 +55,9 @@ class ReportSpec:
     parameters: dict  # given to every notebook that declares them
     notebooks: tuple[NotebookSpec, ...]
     overrides: dict = field(default_factory=dict)  # -p values: win over the spec's, everywhere
+    # The report's scope: source file names and topic ids; empty means every one.
+    sources: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
 
     @property
     def build_parameters(self) -> dict:
@@ -79,6 +91,19 @@ def _check_parameters(path: Path, table: object, where: str) -> dict:
         if isinstance(value, dict):
             raise _fail(path, f"{where}.{name}", "a string, number, boolean or list", value)
     return dict(table)
+
+
+def _check_names(path: Path, value: object, key: str, expected: str) -> tuple[str, ...]:
+    """A list of distinct non-empty strings (absent: the empty tuple, i.e. no restriction)."""
+    if value is None:
+        return ()
+    if (
+        not isinstance(value, list)
+        or not all(isinstance(item, str) and item.strip() for item in value)
+        or len(set(value)) != len(value)
+    ):
+        raise _fail(path, key, f"a list of distinct {expected}", value)
+    return tuple(item.strip() for item in value)
 
 
 def load_spec(path: Path | str) -> ReportSpec:
@@ -145,9 +170,13 @@ def load_spec(path: Path | str) -> ReportSpec:
             parameters[lang_parameter],
         )
 
-    entries = data.get("notebook")
-    if not isinstance(entries, list) or not entries:
-        raise _fail(path, "notebook", "at least one [[notebook]] entry", entries)
+    sources = _check_names(path, report.get("sources"), "report.sources", "source file names")
+    topics = _check_names(path, report.get("topics"), "report.topics", "topic ids")
+
+    # No [[notebook]] at all is a report of appendices only (a new project's first build).
+    entries = data.get("notebook", [])
+    if not isinstance(entries, list):
+        raise _fail(path, "notebook", "[[notebook]] entries", entries)
     notebooks = []
     seen = set()
     for number, entry in enumerate(entries, start=1):
@@ -185,6 +214,8 @@ def load_spec(path: Path | str) -> ReportSpec:
         lang_parameter=lang_parameter,
         parameters=parameters,
         notebooks=tuple(notebooks),
+        sources=sources,
+        topics=topics,
     )
 
 

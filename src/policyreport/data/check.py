@@ -4,6 +4,11 @@ Every numeric mention the scanner finds must be covered by a fact (it lies insid
 quote and parses to the fact's value, or it is a year/date inside a fact's quote, i.e. that
 fact's period) or excluded with a reason. An exclusion that matches no mention is stale and
 fails too, so the list cannot rot as facts are added.
+
+A fact whose quote states numbers none of which is the fact's value (a typo in the row, or a
+quote of the wrong sentence) is reported as exactly that — the fact, its row, what the quote
+says and what the row says — before any mention is called uncovered. Date facts are exempt:
+their value is a year a quote often leaves unsaid (an assumption supplies it).
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policyreport.errors import CoverageError, DataError
+from policyreport.errors import CoverageError, DataError, FactValueError
 
 CALENDAR_KINDS = ("year", "date")
+DATE_FACT_KIND = "date"
 
 EXAMPLES = """
 policyreport check
@@ -157,6 +163,51 @@ def coverage(
     return result
 
 
+def _readings(mention, unit: str, per_whole: dict[str, float]) -> list[float]:
+    """The values a mention can state in `unit`: its value(s), and a fraction (约五分之一)
+    in a unit with a whole (percent: 100) as that share (20)."""
+    from policyreport.data.scan import is_fraction
+
+    values = [mention.value] + ([mention.value_high] if mention.value_high is not None else [])
+    if is_fraction(mention) and unit in per_whole:
+        values.append(mention.value * per_whole[unit])
+    return values
+
+
+def check_fact_values(
+    source_name: str, text: str, facts, facts_file, per_whole: dict[str, float] | None = None
+) -> None:
+    """FactValueError for the first fact of one source whose quote states numbers but not
+    its value."""
+    from policyreport.data.scan import scan_text
+
+    per_whole = per_whole or {}
+    mentions = scan_text(text)
+    # itertuples cannot name a column that starts with "_": read the row numbers apart
+    rows = dict(zip(facts["id"], facts["_row"], strict=True)) if "_row" in facts else {}
+    for fact in facts.itertuples():
+        if fact.source != source_name or fact.kind == DATE_FACT_KIND:
+            continue
+        start = text.find(fact.quote)
+        end = start + len(fact.quote)
+        inside = [m for m in mentions if start <= m.start and m.end <= end]
+        figures = [m for m in inside if m.kind not in CALENDAR_KINDS]
+        if figures and not any(
+            _close(v, fact.value) or _close(v, fact.value_high)
+            for m in inside
+            for v in _readings(m, fact.unit, per_whole)
+        ):
+            raise FactValueError(
+                file=facts_file,
+                row=int(rows[fact.id]) if fact.id in rows else None,
+                fact=fact.id,
+                quote=fact.quote,
+                quoted=[m.text for m in figures],
+                quoted_values=[m.value for m in figures],
+                value=fact.value,
+            )
+
+
 def per_whole_units(data_dir: Path | str | None = None) -> dict[str, float]:
     """unit -> how many of it make a whole, from the vocabulary of `data_dir`."""
     from policyreport.data.vocabulary import load_vocabulary
@@ -233,6 +284,10 @@ def run_checks(data_dir: Path | str | None = None) -> tuple[object, list[Coverag
     per_whole = per_whole_units(data)
     results = []
     for source in dataset.sources:
+        # a fact that disagrees with its quote is named as such, not as an uncovered mention
+        check_fact_values(
+            source.path.name, source.text, dataset.facts, data / "facts.csv", per_whole
+        )
         result = coverage(
             source.path.name, source.text, dataset.facts, dataset.exclusions, per_whole
         )
@@ -249,11 +304,19 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    check_and_report(args.data_dir)
+    print("check: ok", file=sys.stdout)
+    return 0
+
+
+def check_and_report(data_dir) -> tuple[object, list[Coverage]]:
+    """The data checks as `policyreport check` runs them, with what they found on stdout
+    (TODOs on stderr, one a line); policyreport.build.checks adds the number trace."""
     from policyreport.data.todos import TodoError
     from policyreport.data.vocabulary import sync_datapackage
 
     out = sys.stdout
-    data = _data_dir(args.data_dir)
+    data = _data_dir(data_dir)
     try:
         dataset, results = run_checks(data)
     except TodoError as error:
@@ -278,5 +341,4 @@ def run(args) -> int:
             f"0 uncovered",
             file=out,
         )
-    print("check: ok", file=out)
-    return 0
+    return dataset, results

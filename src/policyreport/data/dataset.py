@@ -73,11 +73,19 @@ class Dataset:
         return self.facts.loc[fact_id, "quote"]
 
 
-def _frame(rows: list[dict], index: str | None = "id"):
+def _frame(rows: list[dict], index: str | None = "id", resource: str = "", package=None):
+    """Rows as a DataFrame; with no rows, the resource's columns all the same (a new
+    project's empty tables), so that code reading a column never meets a missing one."""
     import pandas as pd
 
-    frame = pd.DataFrame(rows)
-    return frame.set_index(index, drop=False) if index else frame
+    from policyreport.data.tables import resource_schema
+
+    if rows or not resource:
+        frame = pd.DataFrame(rows)
+    else:
+        names = [field["name"] for field in resource_schema(resource, package)["fields"]]
+        frame = pd.DataFrame(columns=[*names, "_row"])
+    return frame.set_index(index, drop=False) if index and index in frame.columns else frame
 
 
 def load_dataset(data_dir: Path | str | None = None, overrides: dict | None = None) -> Dataset:
@@ -125,10 +133,10 @@ def load_dataset(data_dir: Path | str | None = None, overrides: dict | None = No
         load_exclusion_rows(exclusion_path, texts, package) if exclusion_path.exists() else []
     )
     return Dataset(
-        facts=_frame(fact_rows),
+        facts=_frame(fact_rows, "id", "facts", package),
         derived=_frame(derived_rows) if derived_rows else _frame([], None),
-        assumptions=_frame(assumption_rows),
-        exclusions=_frame(exclusion_rows, None),
+        assumptions=_frame(assumption_rows, "id", "assumptions", package),
+        exclusions=_frame(exclusion_rows, None, "exclusions", package),
         sources=sources,
         figures=figures,
     )

@@ -95,7 +95,7 @@ def _convert(value: str, field: dict, path: Path, row: int):
 def read_table(path: Path, schema: dict) -> list[dict]:
     """Rows of `path` as dicts of typed values, checked against `schema`.
 
-    Checks: the file is non-empty UTF-8; every schema field is a column; each cell has the
+    Checks: the file is UTF-8 with a header row; every schema field is a column; each cell has the
     field's type, enum and pattern; required cells are filled; the primary key is unique.
     """
     text = read_text(path)
@@ -145,6 +145,4 @@ def read_table(path: Path, schema: dict) -> list[dict]:
                 )
             seen[identity] = row_number
         rows.append(record)
-    if not rows:
-        raise DataError(file=path, expected="at least one record", found="only a header")
-    return rows
+    return rows  # a header alone is a valid empty table (a new project has no facts yet)

@@ -201,7 +201,9 @@ def parse_vocabulary(raw: bytes, path: Path) -> Vocabulary:
                 file=path, field=key, expected=f"only the sections {', '.join(SECTIONS)}"
             )
     for section in SECTIONS:
-        if not isinstance(document.get(section), dict) or not document[section]:
+        if not isinstance(document.get(section), dict) or (
+            not document[section] and section != "topics"  # a new project has no topic yet
+        ):
             raise DataError(
                 file=path, field=section, expected=f"a [{section}.NAME] table", found="none"
             )
