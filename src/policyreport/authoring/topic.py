@@ -1,0 +1,254 @@
+"""`policyreport new-topic NAME --title-zh … --title-en …`: a new chapter in one command.
+
+It registers the topic in the project's data (so facts may carry it) and writes
+notebooks/NN_NAME.ipynb from the template notebook shipped with the package
+(authoring/templates/topic.ipynb): parameters cell, setup, chapter heading, one paragraph,
+one chart and one table over the topic's facts, and a closing note. The template's code
+picks the topic's facts from the dataset (`ctx.topic_facts`), so it runs whatever they are;
+the analyst then rewrites the prose and chooses the figures that tell the story.
+
+NN is one more than the highest number below 90 in use (90-99 stay free for closing
+chapters), or the lowest free number when that is taken. Bad input (a name that is not
+snake case, a topic or notebook that exists, a title with a number in it) is one line and
+exit 2, with nothing written: the notebook is written via a temporary file and removed again
+if the topic cannot be registered.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from policyreport import paths
+from policyreport.errors import DataError, ParameterError
+
+TEMPLATE = Path(__file__).parent / "templates" / "topic.ipynb"
+SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+NUMBERED = re.compile(r"^(\d\d)_(.+)\.ipynb$")
+#: Notebook numbers 90-99 are kept for chapters that close a report.
+FIRST_RESERVED = 90
+
+
+@dataclass(frozen=True)
+class NewTopic:
+    """What `new_topic` made."""
+
+    name: str
+    notebook: Path
+    registered_in: Path
+
+
+# --- checking ----------------------------------------------------------------------------
+
+
+def check_name(name: str) -> str:
+    if not SNAKE_CASE.match(name):
+        raise ParameterError(
+            parameter="NAME",
+            expected="a topic name in snake case (lower-case letters, digits and _, "
+            "starting with a letter), e.g. city_new_energy_vehicles",
+            found=name,
+        )
+    return name
+
+
+def check_title(title: str, option: str) -> str:
+    from policyreport.data.scan import scan_text
+
+    title = title.strip()
+    if not title or "\n" in title:
+        raise ParameterError(parameter=option, expected="a one-line, non-empty title", found=title)
+    numbers = [mention.text for mention in scan_text(title)]
+    if numbers:
+        raise ParameterError(
+            parameter=option,
+            expected="a title without numbers (a number in a heading must come from data/: "
+            "add it in the notebook as a placeholder)",
+            found=title,
+        )
+    return title
+
+
+def registered_topics(data_dir: Path) -> set[str]:
+    """Topic ids the data package accepts (every `topic` field's enum)."""
+    descriptor = _read_package(data_dir / "datapackage.json")
+    return {topic for field in _topic_fields(descriptor) for topic in field_enum(field)}
+
+
+def notebook_number(notebook_dir: Path) -> int:
+    """The number of the next notebook: one more than the highest below FIRST_RESERVED, or
+    the lowest free one when that is taken."""
+    used = {
+        int(match.group(1))
+        for path in notebook_dir.glob("*.ipynb")
+        if (match := NUMBERED.match(path.name))
+    }
+    below = [number for number in used if number < FIRST_RESERVED]
+    following = max(below) + 1 if below else 0
+    if following < FIRST_RESERVED:
+        return following
+    free = [number for number in range(FIRST_RESERVED) if number not in used]
+    if not free:
+        raise DataError(
+            file=notebook_dir,
+            expected=f"a free notebook number below {FIRST_RESERVED}",
+            found="all taken",
+        )
+    return free[0]
+
+
+def existing_notebook(notebook_dir: Path, name: str) -> Path | None:
+    for path in sorted(notebook_dir.glob("*.ipynb")):
+        match = NUMBERED.match(path.name)
+        if path.stem == name or (match and match.group(2) == name):
+            return path
+    return None
+
+
+# --- registering the topic ---------------------------------------------------------------
+
+
+def _read_package(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(
+            file=path, expected="the project's data package", found="no such file"
+        ) from None
+    except ValueError as error:
+        raise DataError(
+            file=path, expected="a readable JSON data package", found=str(error)
+        ) from None
+
+
+def _topic_fields(descriptor: dict) -> list[dict]:
+    return [
+        field
+        for resource in descriptor.get("resources", [])
+        for field in resource.get("schema", {}).get("fields", [])
+        if field.get("name") == "topic"
+    ]
+
+
+def field_enum(field: dict) -> list[str]:
+    return field.get("constraints", {}).get("enum", [])
+
+
+def write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def register_topic(data_dir: Path, name: str, title_zh: str, title_en: str) -> Path:
+    """Make `name` a topic facts and derived figures may carry; return the file changed.
+
+    The one place that knows where topics are declared: today the `topic` enums of
+    data/datapackage.json (the titles are kept in the notebook only). When the vocabulary
+    moves into its own data file, this becomes a call of its add_topic."""
+    path = data_dir / "datapackage.json"
+    descriptor = _read_package(path)
+    fields = _topic_fields(descriptor)
+    if not fields:
+        raise DataError(file=path, expected="a `topic` field with an enum", found="none")
+    for field in fields:
+        field.setdefault("constraints", {}).setdefault("enum", []).append(name)
+    write_atomically(path, json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+# --- the notebook ------------------------------------------------------------------------
+
+
+def _template_literal(title: str) -> str:
+    """A Python string literal of `title` for a narrative template: braces doubled, so a
+    brace in a title is text, not a placeholder."""
+    return json.dumps(title.replace("{", "{{").replace("}", "}}"), ensure_ascii=False)
+
+
+def render_notebook(stem: str, name: str, title_zh: str, title_en: str) -> str:
+    """The template notebook filled in for one topic, as notebook JSON text."""
+    notebook = json.loads(TEMPLATE.read_text(encoding="utf-8"))
+    number = stem.split("_", 1)[0]
+    code = {
+        '"__TITLE_ZH__"': _template_literal(title_zh),
+        '"__TITLE_EN__"': _template_literal(title_en),
+    }
+    plain = {
+        "__NOTEBOOK__": stem,
+        "__TOPIC__": name,
+        "__SLUG__": name.replace("_", "-"),
+        "__NUMBER__": number,
+        "__TITLE_ZH__": title_zh,
+        "__TITLE_EN__": title_en,
+    }
+    for cell in notebook["cells"]:
+        text = "".join(cell["source"])
+        replacements = {**code, **plain} if cell["cell_type"] == "code" else plain
+        for token, value in replacements.items():
+            text = text.replace(token, value)
+        cell["source"] = text.splitlines(keepends=True)
+    return json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+
+
+def new_topic(
+    name: str,
+    title_zh: str,
+    title_en: str,
+    root: Path | None = None,
+) -> NewTopic:
+    """Register topic `name` and write its notebook; nothing is written on bad input."""
+    root = Path(root) if root else paths.ROOT
+    data_dir, notebook_dir = root / "data", root / "notebooks"
+    check_name(name)
+    title_zh = check_title(title_zh, "--title-zh")
+    title_en = check_title(title_en, "--title-en")
+    if name in registered_topics(data_dir):
+        raise DataError(
+            file=data_dir / "datapackage.json",
+            field="topic",
+            expected="a topic that is not registered yet",
+            found=name,
+        )
+    existing = existing_notebook(notebook_dir, name)
+    if existing is not None:
+        raise DataError(
+            file=existing, expected=f"no notebook for topic '{name}' yet", found="a notebook"
+        )
+    stem = f"{notebook_number(notebook_dir):02d}_{name}"
+    notebook = notebook_dir / f"{stem}.ipynb"
+    text = render_notebook(stem, name, title_zh, title_en)
+    notebook_dir.mkdir(parents=True, exist_ok=True)
+    write_atomically(notebook, text)
+    try:
+        registered = register_topic(data_dir, name, title_zh, title_en)
+    except BaseException:
+        notebook.unlink(missing_ok=True)
+        raise
+    return NewTopic(name=name, notebook=notebook, registered_in=registered)
+
+
+# --- command line ------------------------------------------------------------------------
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("name", metavar="NAME", help="topic id in snake case, e.g. city_exports")
+    parser.add_argument("--title-zh", required=True, help="chapter title in Chinese")
+    parser.add_argument("--title-en", required=True, help="chapter title in English")
+
+
+def run(args) -> int:
+    made = new_topic(args.name, args.title_zh, args.title_en)
+    root = paths.ROOT
+    print(f"registered topic '{made.name}' in {made.registered_in.relative_to(root)}")
+    print(f"wrote {made.notebook.relative_to(root)}")
+    print(
+        f"next: give its facts topic '{made.name}' in data/facts.csv, then list "
+        f"'{made.notebook.stem}' in a report spec under report/",
+        file=sys.stdout,
+    )
+    return 0
