@@ -142,14 +142,20 @@ class Context:
         caption_en: str,
     ) -> Html | None:
         """A horizontal bar chart of `figures` (one unit), each bar labelled with its
-        subject, its alt text listing every subject and value; nothing when `figures` is
+        subject and period, its alt text listing every subject and value; nothing when `figures` is
         empty. Titles and captions are templates (without placeholders of their own)."""
         figs = self.figs(*figures)
         if not figs:
             return None
         values = {f"f{number}": fig for number, fig in enumerate(figs)}
-        labels = [f"{{{key}:subject}}" for key in values]
-        chart = self.hbar(figs, labels, labels, title_zh, title_en, **values)
+        dated = {key: fig.period for key, fig in values.items()}
+        labels_zh = [
+            f"{{{k}:subject}}（{{{k}:period}}）" if dated[k] else f"{{{k}:subject}}" for k in values
+        ]
+        labels_en = [
+            f"{{{k}:subject}} ({{{k}:period}})" if dated[k] else f"{{{k}:subject}}" for k in values
+        ]
+        chart = self.hbar(figs, labels_zh, labels_en, title_zh, title_en, **values)
         listed = {
             lang: sep.join(f"{{{key}:subject}}{colon}{{{key}}}" for key in values)
             for lang, sep, colon in (("zh", "；", "："), ("en", "; ", ": "))
