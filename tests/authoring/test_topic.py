@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import ast
 import base64
+import importlib.util
 import json
 import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,50 +18,14 @@ from policyreport import paths
 from policyreport.authoring.topic import new_topic, notebook_number
 from policyreport.errors import DataError
 
-SECOND_PAGE = Path(__file__).parents[1] / "fixtures" / "second_page"
-TOPIC = "jianghai_foreign_trade"
-TITLE_ZH = "江海外贸"
-TITLE_EN = "Jianghai's foreign trade"
-
-
-def scratch_project(target: Path) -> Path:
-    """A copy of the project's data/, notebooks/ and report spec."""
-    shutil.copytree(paths.DATA, target / "data")
-    shutil.copytree(paths.NOTEBOOKS, target / "notebooks")
-    (target / "report").mkdir()
-    shutil.copy(paths.REPORT / "report.toml", target / "report" / "report.toml")
-    return target
-
-
-def add_second_page(root: Path) -> None:
-    """The second page's source and hand-written facts and exclusions, as an analyst adds
-    them to data/."""
-    for path in (SECOND_PAGE / "sources").iterdir():
-        shutil.copy(path, root / "data" / "sources" / path.name)
-    for name in ("facts.csv", "exclusions.csv"):
-        rows = (SECOND_PAGE / name).read_text(encoding="utf-8").splitlines(keepends=True)[1:]
-        with (root / "data" / name).open("a", encoding="utf-8") as file:
-            file.writelines(rows)
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes()
-        for folder in ("data", "notebooks")
-        for path in sorted((root / folder).rglob("*"))
-        if path.is_file()
-    }
-
-
-def policyreport(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "POLICYREPORT_ROOT": str(root)}
-    return subprocess.run(
-        [sys.executable, "-m", "policyreport.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-    )
+_spec = importlib.util.spec_from_file_location(
+    "second_page_project", Path(__file__).parents[1] / "fixtures" / "second_page" / "project.py"
+)
+second_page = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(second_page)
+scratch_project, add_second_page = second_page.scratch_project, second_page.add_second_page
+snapshot, policyreport = second_page.snapshot, second_page.policyreport
+TOPIC, TITLE_ZH, TITLE_EN = second_page.TOPIC, second_page.TITLE_ZH, second_page.TITLE_EN
 
 
 @pytest.fixture
