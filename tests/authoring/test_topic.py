@@ -39,11 +39,13 @@ def project(tmp_path) -> Path:
 @pytest.mark.parametrize(
     ("existing", "expected"),
     [
-        ([], 0),
+        ([], 1),  # 00 is the summary's
+        (["00_summary"], 1),
         (["00_summary", "01_a", "04_b"], 5),  # after the highest, not in the gap
         (["00_summary", "03_a", "99_appendix"], 4),  # 90-99 do not count
         ([f"{n:02d}_t{n}" for n in range(90) if n != 7], 7),  # 89 taken: the lowest free
-        (["not_numbered", "5_one_digit"], 0),
+        (["not_numbered", "5_one_digit"], 1),
+        ([f"{n:02d}_t{n}" for n in range(1, 90)], 0),  # only 00 is left
     ],
 )
 def test_notebook_number(tmp_path, existing, expected):

@@ -7,8 +7,9 @@ one chart and one table over the topic's facts, and a closing note. The template
 picks the topic's facts from the dataset (`ctx.topic_facts`), so it runs whatever they are;
 the analyst then rewrites the prose and chooses the figures that tell the story.
 
-NN is one more than the highest number below 90 in use (90-99 stay free for closing
-chapters), or the lowest free number when that is taken. Bad input (a name that is not
+NN is one more than the highest number below 90 in use (00 is the summary's by convention, and
+90-99 stay free for closing chapters): 01 in a new project; the lowest free number from 01
+when 89 is taken. Bad input (a name that is not
 snake case, a topic or notebook that exists, a title with a number in it) is one line and
 exit 2, with nothing written: the notebook is written via a temporary file and removed again
 if the topic cannot be registered.
@@ -80,18 +81,19 @@ def registered_topics(data_dir: Path) -> set[str]:
 
 
 def notebook_number(notebook_dir: Path) -> int:
-    """The number of the next notebook: one more than the highest below FIRST_RESERVED, or
-    the lowest free one when that is taken."""
+    """The number of the next notebook: one more than the highest below FIRST_RESERVED (1
+    when there is none: 00 is the summary's), or the lowest free one from 1 when that is
+    taken."""
     used = {
         int(match.group(1))
         for path in notebook_dir.glob("*.ipynb")
         if (match := NUMBERED.match(path.name))
     }
     below = [number for number in used if number < FIRST_RESERVED]
-    following = max(below) + 1 if below else 0
+    following = max(below) + 1 if below else 1
     if following < FIRST_RESERVED:
         return following
-    free = [number for number in range(FIRST_RESERVED) if number not in used]
+    free = [number for number in [*range(1, FIRST_RESERVED), 0] if number not in used]
     if not free:
         raise DataError(
             file=notebook_dir,
