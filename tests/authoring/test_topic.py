@@ -101,7 +101,15 @@ def test_writes_the_notebook_and_registers_the_topic(project):
     assert code[0]["metadata"]["tags"] == ["parameters"]
     from policyreport.authoring.params import read_parameters
 
-    assert list(read_parameters(made.notebook)) == ["lang", "data_dir", "figures_dir"]
+    specs = read_parameters(made.notebook)
+    assert list(specs) == ["lang", "data_dir", "figures_dir"]
+    from papermill.inspection import inspect_notebook
+
+    inferred = inspect_notebook(str(made.notebook))  # what papermill --help-notebook shows
+    assert {name: p["help"] for name, p in inferred.items()} == {
+        name: spec.help for name, spec in specs.items()
+    }
+    assert all(spec.help for spec in specs.values())
     assert 'notebook="05_jianghai_foreign_trade"' in source(code[1])
     assert 'ctx.topic_facts("jianghai_foreign_trade")' in source(code[1])
     assert call_arguments(source(code[2]), "heading") == {
