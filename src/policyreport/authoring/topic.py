@@ -74,9 +74,14 @@ def check_title(title: str, option: str) -> str:
     return title
 
 
+def topics_file(data_dir: Path) -> Path:
+    """The file where the project declares its topics."""
+    return data_dir / "datapackage.json"
+
+
 def registered_topics(data_dir: Path) -> set[str]:
     """Topic ids the data package accepts (every `topic` field's enum)."""
-    descriptor = _read_package(data_dir / "datapackage.json")
+    descriptor = _read_package(topics_file(data_dir))
     return {topic for field in _topic_fields(descriptor) for topic in field_enum(field)}
 
 
@@ -149,10 +154,11 @@ def write_atomically(path: Path, text: str) -> None:
 def register_topic(data_dir: Path, name: str, title_zh: str, title_en: str) -> Path:
     """Make `name` a topic facts and derived figures may carry; return the file changed.
 
-    The one place that knows where topics are declared: today the `topic` enums of
-    data/datapackage.json (the titles are kept in the notebook only). When the vocabulary
-    moves into its own data file, this becomes a call of its add_topic."""
-    path = data_dir / "datapackage.json"
+    With topics_file and registered_topics, the one place that knows where topics are
+    declared: today the `topic` enums of data/datapackage.json (the titles are kept in the
+    notebook only). When the vocabulary moves into its own data file, this becomes a call of
+    its add_topic."""
+    path = topics_file(data_dir)
     descriptor = _read_package(path)
     fields = _topic_fields(descriptor)
     if not fields:
@@ -211,7 +217,7 @@ def new_topic(
     title_en = check_title(title_en, "--title-en")
     if name in registered_topics(data_dir):
         raise DataError(
-            file=data_dir / "datapackage.json",
+            file=topics_file(data_dir),
             field="topic",
             expected="a topic that is not registered yet",
             found=name,
