@@ -95,7 +95,7 @@ def test_the_check_covers_every_mention_of_the_page(built):
     # quote (its period), and 4 excluded (the dateline, two quarter labels, the fraction the
     # check cannot yet match to a share)
     assert (
-        "001_jianghai_trade.txt: 23 numeric mentions: 18 matched to facts, "
+        "001_beffb7bd55350f67.txt: 23 numeric mentions: 18 matched to facts, "
         "1 periods of facts, 4 excluded, 0 uncovered"
     ) in checked
 
