@@ -88,6 +88,7 @@ def call_arguments(code: str, function: str) -> dict[str, object]:
 
 def test_writes_the_notebook_and_registers_the_topic(project):
     before = json.loads((project / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    vocabulary_before = (project / "data" / "vocabulary.toml").read_text(encoding="utf-8")
     made = new_topic(TOPIC, TITLE_ZH, TITLE_EN, root=project)
 
     # the project has 00_summary … 04_synthesis: the next is 05
@@ -134,6 +135,14 @@ def test_writes_the_notebook_and_registers_the_topic(project):
         if isinstance(node, ast.FunctionDef | ast.ClassDef | ast.Lambda)
     ]
 
+    # the topic is one more entry at the end of the vocabulary …
+    vocabulary = (project / "data" / "vocabulary.toml").read_text(encoding="utf-8")
+    assert vocabulary == vocabulary_before.rstrip("\n") + (
+        "\n\n[topics.jianghai_foreign_trade]\n"
+        'title_zh = "江海外贸"\n'
+        'title_en = "Jianghai\'s foreign trade"\n'
+    )
+    # … and the last value of the data package's topic enums (facts and derived)
     after = json.loads((project / "data" / "datapackage.json").read_text(encoding="utf-8"))
     enums = [
         field["constraints"]["enum"]
@@ -141,15 +150,22 @@ def test_writes_the_notebook_and_registers_the_topic(project):
         for field in resource["schema"]["fields"]
         if field["name"] == "topic"
     ]
-    assert len(enums) == 2  # facts and derived
+    assert len(enums) == 2
     expected = ["wuhan_outsourcing", "guangdong_skill_loans", "low_altitude", TOPIC]
     assert enums == [expected, expected]
-    # nothing else in the data package changed
     for resource in after["resources"]:
         for field in resource["schema"]["fields"]:
             if field["name"] == "topic":
                 field["constraints"]["enum"].remove(TOPIC)
-    assert after == before
+    assert after == before  # nothing else changed
+
+
+def test_prefix_is_the_topics_fact_id_stem(project):
+    new_topic(TOPIC, TITLE_ZH, TITLE_EN, root=project, prefix="jh_")
+    from policyreport.data.vocabulary import load_vocabulary
+
+    topic = load_vocabulary(project / "data").topics[TOPIC]
+    assert (topic.title_zh, topic.title_en, topic.prefix) == (TITLE_ZH, TITLE_EN, "jh_")
 
 
 def test_a_title_is_text_not_a_template(project):
@@ -172,7 +188,7 @@ def test_cli_prints_what_it_did(project):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[:2] == [
-        "registered topic 'jianghai_foreign_trade' in data/datapackage.json",
+        "registered topic 'jianghai_foreign_trade' in data/vocabulary.toml",
         "wrote notebooks/05_jianghai_foreign_trade.ipynb",
     ]
     assert (project / "notebooks" / "05_jianghai_foreign_trade.ipynb").is_file()
@@ -186,11 +202,15 @@ BAD = [
     ("starts-with-digit", ["2nd_page", "--title-zh", "江海", "--title-en", "Jianghai"],
      "parameter 'NAME': expected a topic name in snake case"),
     ("existing-topic", ["low_altitude", "--title-zh", "低空", "--title-en", "Low altitude"],
-     "field 'topic': expected a topic that is not registered yet; found 'low_altitude'"),
+     "vocabulary.toml, field 'topic': expected a topic that is not registered yet; "
+     "found 'low_altitude'"),
     ("existing-notebook", ["synthesis", "--title-zh", "综合", "--title-en", "Synthesis"],
      "04_synthesis.ipynb: expected no notebook for topic 'synthesis' yet"),
     ("number-in-title", ["jianghai_trade", "--title-zh", "江海外贸2026", "--title-en", "Jianghai"],
      "parameter '--title-zh': expected a title without numbers"),
+    ("bad-prefix", ["jianghai_trade", "--title-zh", "江海", "--title-en", "Jianghai",
+                    "--prefix", "JH-"],
+     "parameter '--prefix': expected lower snake case, e.g. ce_"),
     ("empty-title", ["jianghai_trade", "--title-zh", "江海", "--title-en", "  "],
      "parameter '--title-en': expected a one-line, non-empty title"),
 ]  # fmt: skip
@@ -210,16 +230,17 @@ def test_bad_input(project, args, expected):
 
 
 def test_nothing_is_left_when_the_topic_cannot_be_registered(project):
-    """The notebook is written first; if registering fails it is removed again."""
-    package = project / "data" / "datapackage.json"
-    descriptor = json.loads(package.read_text(encoding="utf-8"))
-    for resource in descriptor["resources"]:
-        resource["schema"]["fields"] = [
-            f for f in resource["schema"]["fields"] if f["name"] != "topic"
-        ]
-    package.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    """The notebook is written first; if registering fails it is removed again. Here the
+    vocabulary declares its topics as an inline table, which a new [topics.NAME] table
+    cannot extend."""
+    path = project / "data" / "vocabulary.toml"
+    path.write_text(
+        'topics = { low_altitude = { title_zh = "低空经济", title_en = "Low altitude" } }\n'
+        + path.read_text(encoding="utf-8").split("[topics.", 1)[0],
+        encoding="utf-8",
+    )
     before = snapshot(project)
-    with pytest.raises(DataError, match="a `topic` field with an enum"):
+    with pytest.raises(DataError):
         new_topic(TOPIC, TITLE_ZH, TITLE_EN, root=project)
     assert snapshot(project) == before
     assert not list((project / "notebooks").glob(".*.tmp"))

@@ -7,28 +7,29 @@ one chart and one table over the topic's facts, and a closing note. The template
 picks the topic's facts from the dataset (`ctx.topic_facts`), so it runs whatever they are;
 the analyst then rewrites the prose and chooses the figures that tell the story.
 
-NN is one more than the highest number below 90 in use (00 is the summary's by convention, and
-90-99 stay free for closing chapters): 01 in a new project; the lowest free number from 01
-when 89 is taken. Bad input (a name that is not
-snake case, a topic or notebook that exists, a title with a number in it) is one line and
-exit 2, with nothing written: the notebook is written via a temporary file and removed again
-if the topic cannot be registered.
+NN is one more than the highest number below 90 in use (00 is the summary's by convention,
+and 90-99 stay free for closing chapters): 01 in a new project; the lowest free number from
+01 when 89 is taken. Bad input (a name that is not snake case, a topic or notebook that
+exists, a title with a number in it, a bad fact-id prefix) is one line and exit 2, with
+nothing written: the notebook is written via a temporary file and removed again if the
+topic cannot be registered.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from policyreport import paths
+from policyreport.data.files import write_atomic
 from policyreport.errors import DataError, ParameterError
 
 TEMPLATE = Path(__file__).parent / "templates" / "topic.ipynb"
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+PREFIX = re.compile(r"^[a-z][a-z0-9_]*$")
 NUMBERED = re.compile(r"^(\d\d)_(.+)\.ipynb$")
 #: Notebook numbers 90-99 are kept for chapters that close a report.
 FIRST_RESERVED = 90
@@ -74,15 +75,26 @@ def check_title(title: str, option: str) -> str:
     return title
 
 
+def check_prefix(prefix: str | None) -> str | None:
+    if prefix is not None and not PREFIX.match(prefix):
+        raise ParameterError(
+            parameter="--prefix", expected="lower snake case, e.g. ce_", found=prefix
+        )
+    return prefix
+
+
 def topics_file(data_dir: Path) -> Path:
-    """The file where the project declares its topics."""
-    return data_dir / "datapackage.json"
+    """The file where the project declares its topics: the vocabulary."""
+    from policyreport.data.vocabulary import vocabulary_path
+
+    return vocabulary_path(data_dir)
 
 
 def registered_topics(data_dir: Path) -> set[str]:
-    """Topic ids the data package accepts (every `topic` field's enum)."""
-    descriptor = _read_package(topics_file(data_dir))
-    return {topic for field in _topic_fields(descriptor) for topic in field_enum(field)}
+    """Topic ids of the project's vocabulary."""
+    from policyreport.data.vocabulary import load_vocabulary
+
+    return set(load_vocabulary(data_dir).topics)
 
 
 def notebook_number(notebook_dir: Path) -> int:
@@ -119,54 +131,17 @@ def existing_notebook(notebook_dir: Path, name: str) -> Path | None:
 # --- registering the topic ---------------------------------------------------------------
 
 
-def _read_package(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(
-            file=path, expected="the project's data package", found="no such file"
-        ) from None
-    except ValueError as error:
-        raise DataError(
-            file=path, expected="a readable JSON data package", found=str(error)
-        ) from None
-
-
-def _topic_fields(descriptor: dict) -> list[dict]:
-    return [
-        field
-        for resource in descriptor.get("resources", [])
-        for field in resource.get("schema", {}).get("fields", [])
-        if field.get("name") == "topic"
-    ]
-
-
-def field_enum(field: dict) -> list[str]:
-    return field.get("constraints", {}).get("enum", [])
-
-
-def write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def register_topic(data_dir: Path, name: str, title_zh: str, title_en: str) -> Path:
+def register_topic(
+    data_dir: Path, name: str, title_zh: str, title_en: str, prefix: str | None = None
+) -> Path:
     """Make `name` a topic facts and derived figures may carry; return the file changed.
 
     With topics_file and registered_topics, the one place that knows where topics are
-    declared: today the `topic` enums of data/datapackage.json (the titles are kept in the
-    notebook only). When the vocabulary moves into its own data file, this becomes a call of
-    its add_topic."""
-    path = topics_file(data_dir)
-    descriptor = _read_package(path)
-    fields = _topic_fields(descriptor)
-    if not fields:
-        raise DataError(file=path, expected="a `topic` field with an enum", found="none")
-    for field in fields:
-        field.setdefault("constraints", {}).setdefault("enum", []).append(name)
-    write_atomically(path, json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
-    return path
+    declared: the vocabulary, whose add_topic also refreshes the data package's enums."""
+    from policyreport.data.vocabulary import add_topic
+
+    add_topic(data_dir, name, title_zh, title_en, prefix=prefix)
+    return topics_file(data_dir)
 
 
 # --- the notebook ------------------------------------------------------------------------
@@ -208,6 +183,7 @@ def new_topic(
     title_zh: str,
     title_en: str,
     root: Path | None = None,
+    prefix: str | None = None,
 ) -> NewTopic:
     """Register topic `name` and write its notebook; nothing is written on bad input."""
     root = Path(root) if root else paths.ROOT
@@ -215,6 +191,7 @@ def new_topic(
     check_name(name)
     title_zh = check_title(title_zh, "--title-zh")
     title_en = check_title(title_en, "--title-en")
+    check_prefix(prefix)
     if name in registered_topics(data_dir):
         raise DataError(
             file=topics_file(data_dir),
@@ -231,9 +208,9 @@ def new_topic(
     notebook = notebook_dir / f"{stem}.ipynb"
     text = render_notebook(stem, name, title_zh, title_en)
     notebook_dir.mkdir(parents=True, exist_ok=True)
-    write_atomically(notebook, text)
+    write_atomic(notebook, text)
     try:
-        registered = register_topic(data_dir, name, title_zh, title_en)
+        registered = register_topic(data_dir, name, title_zh, title_en, prefix)
     except BaseException:
         notebook.unlink(missing_ok=True)
         raise
@@ -247,10 +224,13 @@ def add_arguments(parser) -> None:
     parser.add_argument("name", metavar="NAME", help="topic id in snake case, e.g. city_exports")
     parser.add_argument("--title-zh", required=True, help="chapter title in Chinese")
     parser.add_argument("--title-en", required=True, help="chapter title in English")
+    parser.add_argument(
+        "--prefix", help="stem of the topic's fact ids, e.g. ce_ (draft uses it by default)"
+    )
 
 
 def run(args) -> int:
-    made = new_topic(args.name, args.title_zh, args.title_en)
+    made = new_topic(args.name, args.title_zh, args.title_en, prefix=args.prefix)
     root = paths.ROOT
     print(f"registered topic '{made.name}' in {made.registered_in.relative_to(root)}")
     print(f"wrote {made.notebook.relative_to(root)}")
