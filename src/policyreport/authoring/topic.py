@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -235,8 +234,8 @@ def run(args) -> int:
     print(f"registered topic '{made.name}' in {made.registered_in.relative_to(root)}")
     print(f"wrote {made.notebook.relative_to(root)}")
     print(
-        f"next: give its facts topic '{made.name}' in data/facts.csv, then list "
-        f"'{made.notebook.stem}' in a report spec under report/",
-        file=sys.stdout,
+        f"next: policyreport draft SOURCE --topic {made.name} --out data/facts.csv "
+        f"(or facts of topic '{made.name}' by hand), then name '{made.notebook.stem}' "
+        "in a report spec under report/ (docs/add-a-page.md)"
     )
     return 0
