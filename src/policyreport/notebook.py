@@ -16,6 +16,13 @@ reports come from the same analysis.
             exports="city_exports_2025", yoy="city_exports_2025_yoy")
 
 Placeholder values are figure ids (str) or Figures; see policyreport.authoring.narrative.
+
+Over a whole topic, whatever its facts (what `policyreport new-topic`'s template does):
+
+    facts = ctx.topic_facts("city_trade")           # the topic's facts, in facts.csv order
+    ctx.facts_chart(ctx.comparable(facts), name="city_trade", title_zh=…, title_en=…,
+                    caption_zh=…, caption_en=…)      # bars of the largest comparable group
+    ctx.facts_table(facts, id="city-trade-facts", caption_zh=…, caption_en=…)
 """
 
 from __future__ import annotations
