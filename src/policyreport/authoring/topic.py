@@ -218,6 +218,14 @@ def new_topic(
 
 # --- command line ------------------------------------------------------------------------
 
+EXAMPLES = """
+policyreport new-topic city_trade --title-zh 城市外贸 --title-en "The city's foreign trade"
+    register the topic city_trade and write notebooks/NN_city_trade.ipynb, which charts and
+    tabulates the topic's facts as soon as data/facts.csv has them
+policyreport new-topic city_trade --title-zh 城市外贸 --title-en "The city's foreign trade" --prefix ct_
+    the same, with ct_ as the stem of its fact ids (policyreport draft uses it)
+"""
+
 
 def add_arguments(parser) -> None:
     parser.add_argument("name", metavar="NAME", help="topic id in snake case, e.g. city_exports")
