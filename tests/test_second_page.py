@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from policyreport.data.vocabulary import load_vocabulary
+
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 HERE = ROOT / "tests" / "fixtures" / "second_page"
@@ -32,10 +34,10 @@ def test_the_fixture_has_what_a_news_page_has():
     a quarter, each stated by a quote that occurs once in the page."""
     text = next((HERE / "sources").glob("*.txt")).read_text(encoding="utf-8")
     for words in ("亿元", "万亿元", "%", "超1.8万家", "近2100亿元", "约1580亿元", "二百余个",
-                  "6%至8%", "一千二百家", "约五分之一", "第二季度"):  # fmt: skip
+                  "6%至8%", "一千二百家", "约五分之一", "第二季度", "3200万件"):  # fmt: skip
         assert words in text, words
     facts = fixture_facts()
-    assert len(facts) == 19
+    assert len(facts) == 20
     for fact in facts:
         assert text.count(fact["quote"]) == 1, fact["id"]
     assert {fact["qualifier"] for fact in facts} == {
@@ -48,10 +50,6 @@ def test_the_fixture_has_what_a_news_page_has():
     }
 
 
-#: Units the package treats by name: shares in percent, growth in percentage points.
-STRUCTURAL_UNITS = {"percent", "percentage_points"}
-
-
 def in_files(paths, names: set[str]) -> list[str]:
     return [
         f"{path.relative_to(ROOT)}: {name}"
@@ -62,17 +60,17 @@ def in_files(paths, names: set[str]) -> list[str]:
 
 
 def test_src_names_nothing_of_the_second_page():
-    """The page's topic, place, article and fact ids appear nowhere in the package, and its
-    code names none of its units (as a quoted id): their words come from the vocabulary in
-    data (a starter vocabulary shipped for `policyreport init` is data, not code)."""
+    """The page's topic, place, article and fact ids appear nowhere in the package, nor
+    does the unit it adds to the project's vocabulary: its words are data."""
     facts = fixture_facts()
     files = [p for p in sorted(SRC.rglob("*")) if p.is_file() and p.suffix != ".pyc"]
     names = {second_page.TOPIC, "jianghai", "江海", "jh_"}
     names |= {fact["article"] for fact in facts} | {fact["id"] for fact in facts}
-    units = {fact["unit"] for fact in facts} - STRUCTURAL_UNITS
-    assert units == {"CNY", "firms", "countries_regions"}
-    quoted = {f'"{unit}"' for unit in units} | {f"'{unit}'" for unit in units}
-    found = in_files(files, names) + in_files([p for p in files if p.suffix == ".py"], quoted)
+    known = load_vocabulary(ROOT / "data").units
+    added = {fact["unit"] for fact in facts} - set(known)
+    assert added == {"parcels"}
+    names |= {"parcel", "包裹"}  # its id (parcels contains it) and its words
+    found = in_files(files, names)
     assert not found, found
 
 
@@ -105,11 +103,11 @@ def built(tmp_path_factory):
 @pytest.mark.slow
 def test_the_check_covers_every_mention_of_the_page(built):
     _, checked = built
-    # 23 mentions counted by hand in the page: 19 facts' values (约五分之一 as the share
+    # 24 mentions counted by hand in the page: 20 facts' values (约五分之一 as the share
     # 20 percent), 2026年 inside a fact's quote (its period), and 3 excluded (the dateline
     # and two quarter labels)
     assert (
-        "001_beffb7bd55350f67.txt: 23 numeric mentions: 19 matched to facts, "
+        "001_b524a15d0d72f7b9.txt: 24 numeric mentions: 20 matched to facts, "
         "1 periods of facts, 3 excluded, 0 uncovered"
     ) in checked
 

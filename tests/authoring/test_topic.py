@@ -301,7 +301,8 @@ FIXTURE_FACTS = [
     "jh_exports_h1_yoy", "jh_imports_h1", "jh_imports_h1_yoy", "jh_trade_q2",
     "jh_trade_q2_yoy", "jh_trade_q2_acceleration", "jh_private_firms", "jh_private_trade_h1",
     "jh_private_share_h1", "jh_foreign_invested_trade_h1", "jh_new_traders",
-    "jh_asean_trade_h1", "jh_asean_trade_h1_yoy", "jh_partners", "jh_trade_h2_forecast",
+    "jh_asean_trade_h1", "jh_asean_trade_h1_yoy", "jh_partners", "jh_ecommerce_parcels_h1",
+    "jh_trade_h2_forecast",
 ]  # fmt: skip
 #: The largest group of one kind and unit: the seven yuan levels (vs six growth rates).
 CHARTED = [
