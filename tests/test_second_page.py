@@ -139,5 +139,11 @@ def test_its_own_report_has_the_chapter(built, lang):
         assert row is not None, ident
     quote = doc.find(id="fact-jh_trade_share_province").get_text()
     assert re.search("占全省进出口总值的比重约五分之一", quote)
-    # the first report's files are not touched: only the page's own are written
+    # scoped to the page: the appendix lists its facts and no other
+    listed = {tag["id"] for tag in doc.find_all(id=re.compile(r"^fact-"))}
+    assert listed == {f"fact-{ident}" for ident in cited}
+    # published under its own name: the first report's files are not touched
+    notebooks = report / "jianghai" / "notebooks"
+    assert (notebooks / f"05_jianghai_foreign_trade.{lang}.ipynb").is_file()
     assert not (report / "report.zh.html").exists()
+    assert not (report / "notebooks").exists()

@@ -10,6 +10,8 @@ import importlib.util
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -352,3 +354,34 @@ def test_the_new_notebook_runs_in_both_languages(executed, lang):
     # every number in what reaches the report is a link to a fact
     for markup, top in elements:
         assert numbers_outside_refs(markup) == [], top.get_text()[:80]
+
+
+def test_in_a_new_project_from_any_folder_in_it(tmp_path):
+    """`policyreport init`, then new-topic from a folder inside the project (the root is
+    found from there): the first chapter is 01, registered in the project's vocabulary."""
+    env = {k: v for k, v in os.environ.items() if k != "POLICYREPORT_ROOT"}
+
+    def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "policyreport.cli", *args],
+            env=env,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+        )
+
+    created = run("init", str(tmp_path / "desk"), cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    made = run(
+        "new-topic", "city_trade", "--title-zh", "城市外贸", "--title-en", "City trade",
+        cwd=tmp_path / "desk" / "notebooks",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert sorted(p.name for p in (tmp_path / "desk" / "notebooks").glob("*.ipynb")) == [
+        "01_city_trade.ipynb"
+    ]
+    from policyreport.data.vocabulary import load_vocabulary
+
+    topics = load_vocabulary(tmp_path / "desk" / "data").topics
+    assert list(topics) == ["city_trade"]
