@@ -1,16 +1,25 @@
-"""policyreport.notebook in a real kernel: setup() stops a run that was given a parameter the
+"""policyreport.notebook: in a real kernel, setup() stops a run that was given a parameter the
 notebook does not declare, however it was run (here: the papermill command line, which on
-its own only warns and goes on with the default)."""
+its own only warns and goes on with the default); and the topic-wide calls that
+`policyreport new-topic`'s template uses (topic_facts, comparable, facts_table) on Figures
+made here, with units of the project's vocabulary. facts_chart runs in the template's
+notebook (tests/authoring/test_topic.py)."""
 
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from policyreport import paths
 from policyreport.authoring.params import read_parameters
+from policyreport.data.dataset import Dataset
+from policyreport.data.records import Figure
+from policyreport.errors import DataError
+from policyreport.notebook import Context
 
 BIN = Path(sys.executable).parent
 NOTEBOOK = paths.NOTEBOOKS / "01_wuhan_outsourcing.ipynb"
@@ -100,3 +109,89 @@ def test_api_reference_covers_every_method_and_style():
     # worked out by hand from the examples: 15.4 percent as growth, 5+ firms as a count
     assert "| `{x:growth}` | 增长15.4% | up 15.4% |" in page
     assert "| `{x:count}` | 5余家 | over 5 |" in page
+
+
+# --- the topic-wide calls ------------------------------------------------------------
+
+
+def fact(ident: str, unit: str, kind: str, topic: str = "t", **more) -> Figure:
+    return Figure(id=ident, ref="fact", value=1.0, unit=unit, kind=kind, topic=topic, **more)
+
+
+def context(*figures: Figure, lang: str = "zh") -> Context:
+    ds = Dataset(
+        facts=None,
+        derived=None,
+        assumptions=None,
+        exclusions=None,
+        figures={f.id: f for f in figures},
+    )
+    return Context(notebook="05_t", lang=lang, params={}, ds=ds, figures_dir=None)
+
+
+LEVELS = [fact("a", "CNY", "level"), fact("b", "CNY", "level")]
+GROWTH = [fact("c", "percent", "growth_yoy"), fact("d", "percent", "growth_yoy")]
+SHARE = [fact("e", "percent", "share")]
+UNCHARTED = [fact("f", "date", "date"), fact("g", "rank", "rank"), fact("h", "year", "date")]
+
+
+def test_topic_facts_in_file_order_and_only_facts():
+    other = fact("x", "CNY", "level", topic="other")
+    derived = Figure(id="y", ref="derived", value=1.0, unit="CNY", topic="t")
+    ctx = context(LEVELS[0], other, derived, GROWTH[0])
+    assert [f.id for f in ctx.topic_facts("t")] == ["a", "c"]
+
+
+def test_a_topic_without_facts_is_one_line():
+    with pytest.raises(DataError) as caught:
+        context(*LEVELS).topic_facts("new_topic")
+    assert str(caught.value) == (
+        "facts.csv, field 'topic': expected at least one fact of topic 'new_topic' "
+        "(add its rows first); found 'none'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("figures", "expected"),
+    [
+        (LEVELS + GROWTH + [replace(GROWTH[0], id="c2")], ["c", "d", "c2"]),  # the largest
+        (LEVELS + GROWTH, ["a", "b"]),  # a tie: the group that comes first
+        (GROWTH + SHARE + LEVELS, ["c", "d"]),  # a share is not compared with growth
+        (SHARE + UNCHARTED, ["e"]),  # dates and ranks are never bars
+        (UNCHARTED, []),
+    ],
+    ids=["largest", "tie", "kind-apart", "no-dates", "nothing"],
+)  # fmt: skip
+def test_comparable(figures, expected):
+    assert [f.id for f in context().comparable(figures)] == expected
+
+
+def test_comparable_keeps_at_most_limit():
+    many = [fact(f"n{i}", "firms", "count") for i in range(15)]
+    assert [f.id for f in context().comparable(many)] == [f"n{i}" for i in range(12)]
+    assert len(context().comparable(many, limit=3)) == 3
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_facts_table(lang):
+    exports = Figure(
+        id="exports", ref="fact", value=812e9, unit="CNY", kind="level", topic="t",
+        period="2026-01..2026-06", subject_zh="出口", subject_en="Exports",
+    )  # fmt: skip
+    undated = Figure(
+        id="firms", ref="fact", value=1200, unit="firms", kind="count", topic="t",
+        subject_zh="外贸企业", subject_en="Trading firms",
+    )  # fmt: skip
+    ctx = context(exports, undated, lang=lang)
+    markup = ctx.facts_table([exports, "firms"], id="t-facts", caption_zh="表", caption_en="T")
+    table = BeautifulSoup(markup, "html.parser").find("figure")
+    assert table["id"] == "tab-t-facts"
+    rows = [[cell.get_text() for cell in row.find_all(["th", "td"])] for row in table("tr")]
+    assert rows == {
+        "zh": [["指标", "数值", "时期"], ["出口", "8120亿元", "2026年1—6月"],
+               ["外贸企业", "1200家", ""]],
+        "en": [["Measure", "Value", "Period"], ["Exports", "CNY 812 billion", "January–June 2026"],
+               ["Trading firms", "1,200 firms", ""]],
+    }[lang]  # fmt: skip
+    links = [a["data-fact"] for a in table.select("a.ref")]
+    assert links == ["exports", "exports", "firms"]

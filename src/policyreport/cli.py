@@ -32,6 +32,10 @@ SUBCOMMANDS = {
     "draft": ("policyreport.data.draft", "draft facts.csv rows from every number of a source"),
     "build": ("policyreport.build.pipeline", "execute the notebooks and assemble the report"),
     "init": ("policyreport.project", "lay out a new project folder (data, notebooks, report spec)"),
+    "new-topic": (
+        "policyreport.authoring.topic",
+        "register a topic and write its notebook from the template",
+    ),
 }
 
 EXIT_CODES = f"""exit codes:

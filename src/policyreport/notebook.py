@@ -16,6 +16,13 @@ reports come from the same analysis.
             exports="city_exports_2025", yoy="city_exports_2025_yoy")
 
 Placeholder values are figure ids (str) or Figures; see policyreport.authoring.narrative.
+
+Over a whole topic, whatever its facts (what `policyreport new-topic`'s template does):
+
+    facts = ctx.topic_facts("city_trade")           # the topic's facts, in facts.csv order
+    ctx.facts_chart(ctx.comparable(facts), name="city_trade", title_zh=…, title_en=…,
+                    caption_zh=…, caption_en=…)      # bars of the largest comparable group
+    ctx.facts_table(facts, id="city-trade-facts", caption_zh=…, caption_en=…)
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from pathlib import Path
 
 from policyreport import paths
 from policyreport.authoring import charts, narrative
-from policyreport.authoring.fmt import check_lang
+from policyreport.authoring.fmt import check_lang, unit_words
 from policyreport.authoring.narrative import Html
 from policyreport.authoring.params import (
     check_declared,
@@ -38,9 +45,12 @@ from policyreport.authoring.params import (
     validate,
 )
 from policyreport.data.records import Figure
+from policyreport.errors import DataError
 
 DEFAULT_DATA_DIR = "data"
 DEFAULT_FIGURES_DIR = "figures"
+#: Kinds (and units) a bar chart does not compare: a date or a rank is not an amount.
+UNCHARTED_KINDS = ("date", "rank")
 
 
 def resolve(path: str | Path) -> Path:
@@ -100,6 +110,93 @@ class Context:
     def text(self, zh: str, en: str, **placeholders) -> str:
         """A template filled as plain text (no links), e.g. for chart titles and alt text."""
         return narrative.render(self.t(zh, en), self.lang, link=False, **self._values(placeholders))
+
+    # -- a topic's facts (what a notebook made by `policyreport new-topic` starts from) --
+
+    def topic_facts(self, topic: str) -> list[Figure]:
+        """The facts of `topic`, in data/facts.csv order; a DataError when it has none, so
+        that a chapter never runs on nothing."""
+        found = [f for f in self.ds.figures.values() if f.ref == "fact" and f.topic == topic]
+        if not found:
+            raise DataError(
+                file="facts.csv",
+                field="topic",
+                expected=f"at least one fact of topic '{topic}' (add its rows first)",
+                found="none",
+            )
+        return found
+
+    def comparable(self, figures: Sequence[str | Figure], limit: int = 12) -> list[Figure]:
+        """The largest group of `figures` one bar chart can compare: the same kind and the
+        same axis unit, dates and ranks left out; ties go to the group that comes first.
+        At most `limit`, in the given order; empty when nothing is comparable."""
+        groups: dict[tuple[str, str], list[Figure]] = {}
+        for fig in self.figs(*figures):
+            if fig.kind in UNCHARTED_KINDS or fig.unit in UNCHARTED_KINDS:
+                continue
+            key = (fig.kind, unit_words(fig.unit).axis or fig.unit)
+            groups.setdefault(key, []).append(fig)
+        best = max(groups.values(), key=len, default=[])  # max keeps the first of equals
+        return best[:limit]
+
+    def facts_chart(
+        self,
+        figures: Sequence[str | Figure],
+        name: str,
+        title_zh: str,
+        title_en: str,
+        caption_zh: str,
+        caption_en: str,
+    ) -> Html | None:
+        """A horizontal bar chart of `figures` (one unit), each bar labelled with its
+        subject and period, its alt text listing every subject and value; nothing when `figures` is
+        empty. Titles and captions are templates (without placeholders of their own)."""
+        figs = self.figs(*figures)
+        if not figs:
+            return None
+        values = {f"f{number}": fig for number, fig in enumerate(figs)}
+        dated = {key: fig.period for key, fig in values.items()}
+        labels_zh = [
+            f"{{{k}:subject}}（{{{k}:period}}）" if dated[k] else f"{{{k}:subject}}" for k in values
+        ]
+        labels_en = [
+            f"{{{k}:subject}} ({{{k}:period}})" if dated[k] else f"{{{k}:subject}}" for k in values
+        ]
+        chart = self.hbar(figs, labels_zh, labels_en, title_zh, title_en, **values)
+        listed = {
+            lang: sep.join(f"{{{key}:subject}}{colon}{{{key}}}" for key in values)
+            for lang, sep, colon in (("zh", "；", "："), ("en", "; ", ": "))
+        }
+        return self.chart(
+            chart,
+            name,
+            caption_zh,
+            caption_en,
+            alt_zh="横向条形图：" + listed["zh"] + "。",
+            alt_en="Horizontal bar chart: " + listed["en"] + ".",
+            **values,
+        )
+
+    def facts_table(
+        self,
+        figures: Sequence[str | Figure],
+        id: str,
+        caption_zh: str,
+        caption_en: str,
+    ) -> Html:
+        """A table of `figures`: what each measures (its subject), its value and its period."""
+        rows = [
+            [(fig.subject_zh, fig.subject_en), fig, (fig, "period") if fig.period else None]
+            for fig in self.figs(*figures)
+        ]
+        return self.table(
+            rows,
+            columns_zh=["指标", "数值", "时期"],
+            columns_en=["Measure", "Value", "Period"],
+            id=id,
+            caption_zh=caption_zh,
+            caption_en=caption_en,
+        )
 
     # -- report elements --
 
