@@ -23,6 +23,10 @@ Over a whole topic, whatever its facts (what `policyreport new-topic`'s template
     ctx.facts_chart(ctx.comparable(facts), name="city_trade", title_zh=…, title_en=…,
                     caption_zh=…, caption_en=…)      # bars of the largest comparable group
     ctx.facts_table(facts, id="city-trade-facts", caption_zh=…, caption_en=…)
+
+The ctx records every fact, derived figure and assumption a run reads (`recorded_reads()`),
+so that the build's cache re-executes a notebook only when a row it read changed. Reading
+`ctx.ds` directly counts as reading every row.
 """
 
 from __future__ import annotations
@@ -51,6 +55,27 @@ DEFAULT_DATA_DIR = "data"
 DEFAULT_FIGURES_DIR = "figures"
 #: Kinds (and units) a bar chart does not compare: a date or a rank is not an amount.
 UNCHARTED_KINDS = ("date", "rank")
+ALL_ROWS = "*"  # recorded when a run reads the dataset as a whole
+
+# The ids read since setup() in this kernel; None before setup() (nothing known).
+_READS: set[str] | None = None
+
+
+def recorded_reads() -> list[str] | None:
+    """The ids of the facts, derived figures and assumptions read since setup(), sorted;
+    None when setup() was not called (the run may have read anything)."""
+    return None if _READS is None else sorted(_READS)
+
+
+def forget_reads() -> None:
+    """Start a new record (a warm kernel's reset calls this between runs)."""
+    global _READS
+    _READS = None
+
+
+def _record(ident: str) -> None:
+    if _READS is not None:
+        _READS.add(ident)
 
 
 def resolve(path: str | Path) -> Path:
@@ -75,7 +100,7 @@ class Context:
     notebook: str
     lang: str
     params: dict
-    ds: object  # policyreport.dataset.Dataset
+    dataset: object  # policyreport.dataset.Dataset; read it through fig() or ds
     figures_dir: Path  # charts go to figures_dir/<lang>/
     source_names: dict[str, str] = field(
         default_factory=lambda: {"zh": "原文版面", "en": "the source page"}
@@ -83,9 +108,18 @@ class Context:
 
     # -- figures and words --
 
+    @property
+    def ds(self):
+        """The whole dataset (its reads are not tracked row by row: prefer fig())."""
+        _record(ALL_ROWS)
+        return self.dataset
+
     def fig(self, ident: str | Figure) -> Figure:
         """The Figure of a fact, derived figure or assumption id."""
-        return ident if isinstance(ident, Figure) else self.ds.figure(ident)
+        if isinstance(ident, Figure):
+            return ident
+        _record(ident)
+        return self.dataset.figure(ident)
 
     def figs(self, *idents: str | Figure) -> list[Figure]:
         """The Figures of several ids, in order: ctx.figs("a", "b") is [ctx.fig("a"), ...]."""
@@ -364,7 +398,10 @@ def setup(notebook: str, **params) -> Context:
     charts.apply_style()
     figures_dir = resolve(values.get("figures_dir") or DEFAULT_FIGURES_DIR)
     (figures_dir / lang).mkdir(parents=True, exist_ok=True)
-    return Context(notebook=name, lang=lang, params=values, ds=ds, figures_dir=figures_dir)
+    global _READS
+    if _READS is None:
+        _READS = set()
+    return Context(notebook=name, lang=lang, params=values, dataset=ds, figures_dir=figures_dir)
 
 
 # --- the reference page: docs/notebook-api.md --------------------------------------------
