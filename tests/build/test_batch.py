@@ -141,7 +141,7 @@ def test_spec_variants_join_the_index(variants_built):
     ("matrix", "message"),
     [
         (["no_such_parameter=1,2"], "parameter 'no_such_parameter'"),
-        (["usd_cny=high,low"], "reads_exec: parameter 'usd_cny'"),
+        (["usd_cny=high,low"], "parameter 'usd_cny': expected a number; found 'high'"),
         (["lang=zh,en"], "parameter 'lang': expected --lang"),
     ],
 )

@@ -85,10 +85,10 @@ def test_a_cluster_build_equals_a_local_one(cluster, tmp_path, capsys):
     local = normalised(snapshot(tmp_path / "local"), tmp_path / "local")
     assert normalised(snapshot(remote), remote) == local
     assert sorted(local) == [
-        "tiny/notebooks/reads_exec.en.ipynb",
-        "tiny/notebooks/reads_yoy.en.ipynb",
         "tiny.en.html",
         "tiny.en.pdf",
+        "tiny/notebooks/reads_exec.en.ipynb",
+        "tiny/notebooks/reads_yoy.en.ipynb",
     ]
 
 
@@ -110,8 +110,8 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path, capsys):
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith(
-        f"policyreport build: error: scheduler: cannot reach the Dask scheduler at {address} "
-        "within 10 s"
+        "policyreport build: error: parameter '--scheduler': expected a Dask scheduler that "
+        f"answers within 10 s; found '{address}'; "
     )
     assert "Traceback" not in "\n".join(err)
     assert not (tmp_path / "out" / "tiny.en.html").exists()

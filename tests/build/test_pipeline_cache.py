@@ -29,10 +29,10 @@ def test_cold_build(cold):
     data, out, cache, result = cold
     assert result.executed == 2 and result.cached == 0
     assert sorted(snapshot(out)) == [
-        "tiny/notebooks/reads_exec.en.ipynb",
-        "tiny/notebooks/reads_yoy.en.ipynb",
         "tiny.en.html",
         "tiny.en.pdf",
+        "tiny/notebooks/reads_exec.en.ipynb",
+        "tiny/notebooks/reads_yoy.en.ipynb",
     ]
 
 
@@ -95,8 +95,8 @@ def test_an_output_folder_that_cannot_be_made_is_one_line(cold, tmp_path, capsys
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1] == (
-        f"policyreport build: error: build: cannot create the output directory "
-        f"{blocker / 'out'}: Not a directory"
+        "policyreport build: error: parameter '--out': expected an output folder that can be "
+        f"created; found '{blocker / 'out'}'; Not a directory"
     )
     assert "Traceback" not in "\n".join(err)
 

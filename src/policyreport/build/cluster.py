@@ -23,7 +23,7 @@ from pathlib import Path
 
 from distributed import WorkerPlugin
 
-from policyreport.errors import BuildError
+from policyreport.errors import BuildError, ParameterError
 
 CONNECT_TIMEOUT = 10  # seconds to reach the scheduler
 PLUGIN_NAME = "policyreport-kernels"
@@ -160,10 +160,11 @@ def connect(scheduler: str):
         return Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise BuildError(
-            step="scheduler",
-            reason=f"cannot reach the Dask scheduler at {scheduler} within "
-            f"{CONNECT_TIMEOUT} s ({reason})",
+        raise ParameterError(  # bad input (exit 2), one line
+            parameter="--scheduler",
+            expected=f"a Dask scheduler that answers within {CONNECT_TIMEOUT} s",
+            found=scheduler,
+            hint=reason,
         ) from None
 
 

@@ -468,8 +468,11 @@ def build_report(options: BuildOptions) -> BuildResult:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise BuildError(
-            step="build", reason=f"cannot create the output directory {out_dir}: {error.strerror}"
+        raise ParameterError(  # bad input (exit 2), one line
+            parameter="--out",
+            expected="an output folder that can be created",
+            found=str(out_dir),
+            hint=error.strerror,
         ) from None
     with _build_lock(out_dir):
         result = _build_locked(
