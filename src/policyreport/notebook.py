@@ -26,7 +26,7 @@ Over a whole topic, whatever its facts (what `policyreport new-topic`'s template
 
 The ctx records every fact, derived figure and assumption a run reads (`recorded_reads()`),
 so that the build's cache re-executes a notebook only when a row it read changed. Reading
-`ctx.ds` directly counts as reading every row.
+the dataset's tables directly (`ctx.ds.facts` …) counts as reading every row.
 """
 
 from __future__ import annotations
@@ -78,6 +78,22 @@ def _record(ident: str) -> None:
         _READS.add(ident)
 
 
+class _Recorded:
+    """The dataset as a run sees it: figure(id) records the id; anything else read from it
+    (its tables, all its figures) counts as reading every row."""
+
+    def __init__(self, dataset):
+        self._dataset = dataset
+
+    def figure(self, ident: str):
+        _record(ident)
+        return self._dataset.figure(ident)
+
+    def __getattr__(self, name: str):
+        _record(ALL_ROWS)
+        return getattr(self._dataset, name)
+
+
 def resolve(path: str | Path) -> Path:
     """A parameter path: absolute as given, relative from the project root (never the CWD)."""
     path = Path(path)
@@ -100,7 +116,7 @@ class Context:
     notebook: str
     lang: str
     params: dict
-    dataset: object  # policyreport.dataset.Dataset; read it through fig() or ds
+    ds: object  # policyreport.dataset.Dataset (setup() gives one that records reads)
     figures_dir: Path  # charts go to figures_dir/<lang>/
     source_names: dict[str, str] = field(
         default_factory=lambda: {"zh": "原文版面", "en": "the source page"}
@@ -108,18 +124,9 @@ class Context:
 
     # -- figures and words --
 
-    @property
-    def ds(self):
-        """The whole dataset (its reads are not tracked row by row: prefer fig())."""
-        _record(ALL_ROWS)
-        return self.dataset
-
     def fig(self, ident: str | Figure) -> Figure:
         """The Figure of a fact, derived figure or assumption id."""
-        if isinstance(ident, Figure):
-            return ident
-        _record(ident)
-        return self.dataset.figure(ident)
+        return ident if isinstance(ident, Figure) else self.ds.figure(ident)
 
     def figs(self, *idents: str | Figure) -> list[Figure]:
         """The Figures of several ids, in order: ctx.figs("a", "b") is [ctx.fig("a"), ...]."""
@@ -401,7 +408,9 @@ def setup(notebook: str, **params) -> Context:
     global _READS
     if _READS is None:
         _READS = set()
-    return Context(notebook=name, lang=lang, params=values, dataset=ds, figures_dir=figures_dir)
+    return Context(
+        notebook=name, lang=lang, params=values, ds=_Recorded(ds), figures_dir=figures_dir
+    )
 
 
 # --- the reference page: docs/notebook-api.md --------------------------------------------

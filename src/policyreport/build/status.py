@@ -7,6 +7,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+EXAMPLES = """
+policyreport status
+    every notebook run of report/report.toml: cached, or will execute and why (which input
+    changed: the notebook, its parameters, the package code, the data, a row it read)
+policyreport status -m NAME=V1,V2
+    the same for the runs of these variants
+"""
+
 
 def add_arguments(parser) -> None:
     from policyreport.build import pipeline
