@@ -36,6 +36,7 @@ SUBCOMMANDS = {
         "policyreport.authoring.topic",
         "register a topic and write its notebook from the template",
     ),
+    "status": ("policyreport.build.status", "which notebook runs the cache answers, and why not"),
 }
 
 EXIT_CODES = f"""exit codes:

@@ -23,6 +23,10 @@ Over a whole topic, whatever its facts (what `policyreport new-topic`'s template
     ctx.facts_chart(ctx.comparable(facts), name="city_trade", title_zh=…, title_en=…,
                     caption_zh=…, caption_en=…)      # bars of the largest comparable group
     ctx.facts_table(facts, id="city-trade-facts", caption_zh=…, caption_en=…)
+
+The ctx records every fact, derived figure and assumption a run reads (`recorded_reads()`),
+so that the build's cache re-executes a notebook only when a row it read changed. Reading
+the dataset's tables directly (`ctx.ds.facts` …) counts as reading every row.
 """
 
 from __future__ import annotations
@@ -51,6 +55,43 @@ DEFAULT_DATA_DIR = "data"
 DEFAULT_FIGURES_DIR = "figures"
 #: Kinds (and units) a bar chart does not compare: a date or a rank is not an amount.
 UNCHARTED_KINDS = ("date", "rank")
+ALL_ROWS = "*"  # recorded when a run reads the dataset as a whole
+
+# The ids read since setup() in this kernel; None before setup() (nothing known).
+_READS: set[str] | None = None
+
+
+def recorded_reads() -> list[str] | None:
+    """The ids of the facts, derived figures and assumptions read since setup(), sorted;
+    None when setup() was not called (the run may have read anything)."""
+    return None if _READS is None else sorted(_READS)
+
+
+def forget_reads() -> None:
+    """Start a new record (a warm kernel's reset calls this between runs)."""
+    global _READS
+    _READS = None
+
+
+def _record(ident: str) -> None:
+    if _READS is not None:
+        _READS.add(ident)
+
+
+class _Recorded:
+    """The dataset as a run sees it: figure(id) records the id; anything else read from it
+    (its tables, all its figures) counts as reading every row."""
+
+    def __init__(self, dataset):
+        self._dataset = dataset
+
+    def figure(self, ident: str):
+        _record(ident)
+        return self._dataset.figure(ident)
+
+    def __getattr__(self, name: str):
+        _record(ALL_ROWS)
+        return getattr(self._dataset, name)
 
 
 def resolve(path: str | Path) -> Path:
@@ -75,7 +116,7 @@ class Context:
     notebook: str
     lang: str
     params: dict
-    ds: object  # policyreport.dataset.Dataset
+    ds: object  # policyreport.dataset.Dataset (setup() gives one that records reads)
     figures_dir: Path  # charts go to figures_dir/<lang>/
     source_names: dict[str, str] = field(
         default_factory=lambda: {"zh": "原文版面", "en": "the source page"}
@@ -364,7 +405,12 @@ def setup(notebook: str, **params) -> Context:
     charts.apply_style()
     figures_dir = resolve(values.get("figures_dir") or DEFAULT_FIGURES_DIR)
     (figures_dir / lang).mkdir(parents=True, exist_ok=True)
-    return Context(notebook=name, lang=lang, params=values, ds=ds, figures_dir=figures_dir)
+    global _READS
+    if _READS is None:
+        _READS = set()
+    return Context(
+        notebook=name, lang=lang, params=values, ds=_Recorded(ds), figures_dir=figures_dir
+    )
 
 
 # --- the reference page: docs/notebook-api.md --------------------------------------------

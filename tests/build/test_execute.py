@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from policyreport.build.cache import RunCache, row_hashes, shared_inputs
 from policyreport.build.execute import (
     Job,
-    cache_key,
+    RunSettings,
     clean_notebook,
     execute_all,
     run_all_count,
@@ -19,6 +20,20 @@ from policyreport.errors import NotebookExecutionError
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = Path(__file__).parents[1] / "fixtures" / "notebooks"
+ENGINE = Path(__file__).parents[1] / "fixtures" / "engine" / "notebooks"
+DATA = Path(__file__).parents[1] / "fixtures" / "check" / "ok"
+
+
+def settings(tmp_path, staging="staging", cache=None, **changes):
+    return RunSettings(
+        root=ROOT,
+        staging=tmp_path / staging,
+        failed_dir=tmp_path / "failed",
+        cache=RunCache(cache),
+        shared=shared_inputs(ROOT, DATA),
+        hashes=row_hashes(DATA),
+        **changes,
+    )
 
 
 def cell(cell_id, tags=(), **metadata):
@@ -86,31 +101,11 @@ def test_source_cell_number_skips_the_injected_cell():
     assert source_cell_number(no_parameters, 2) == 2
 
 
-def test_cache_key_follows_notebook_parameters_and_environment(tmp_path):
-    notebook = tmp_path / "n.ipynb"
-    notebook.write_text("{}")
-    job = Job("n", "en", notebook, {"lang": "en", "rate": 7.0})
-    key = cache_key(job, "env")
-    assert key == cache_key(Job("n", "en", notebook, {"rate": 7.0, "lang": "en"}), "env")
-    assert key != cache_key(Job("n", "en", notebook, {"lang": "en", "rate": 7.1}), "env")
-    assert key != cache_key(job, "other-env")
-    notebook.write_text('{"cells": []}')
-    assert key != cache_key(job, "env")
-
-
 @pytest.mark.slow
 def test_failing_cell_names_notebook_cell_and_exception(tmp_path):
     job = Job("fails_in_cell_2", "en", NOTEBOOKS / "fails_in_cell_2.ipynb", {"lang": "en"})
     with pytest.raises(NotebookExecutionError) as caught:
-        run_job(
-            job,
-            root=ROOT,
-            staging=tmp_path / "staging",
-            failed_dir=tmp_path / "failed",
-            cache_dir=None,
-            environment="env",
-            kept_as="report/notebooks/fails_in_cell_2.en.ipynb",
-        )
+        run_job(job, settings(tmp_path), kept_as="report/notebooks/fails_in_cell_2.en.ipynb")
     error = caught.value
     assert error.notebook == "tests/fixtures/notebooks/fails_in_cell_2.ipynb (en)"
     assert error.cell == 2
@@ -133,27 +128,26 @@ def test_execute_all_in_parallel_with_cache(tmp_path):
     jobs = [
         Job("20_beta", lang, NOTEBOOKS / "20_beta.ipynb", {"lang": lang}) for lang in ("zh", "en")
     ]
-    common = dict(
-        root=ROOT,
-        failed_dir=tmp_path / "failed",
-        cache_dir=tmp_path / "cache",
-        environment="env",
-        kept_as=lambda job: f"out/{job.output_name}",
-        max_workers=2,
-    )
+    common = dict(kept_as=lambda job: f"out/{job.output_name}", max_workers=2)
     seen = []
     first = execute_all(
-        jobs, staging=tmp_path / "a", progress=lambda *args: seen.append(args[:2]), **common
+        jobs,
+        settings(tmp_path, "a", tmp_path / "cache"),
+        progress=lambda *args: seen.append(args[:2]),
+        **common,
     )
     assert [r.job.lang for r in first] == ["zh", "en"]
     assert not any(r.cached for r in first)
+    assert [r.why for r in first] == ["never executed", "never executed"]
     assert sorted(seen) == [(1, 2), (2, 2)]
-    second = execute_all(jobs, staging=tmp_path / "b", **common)
+    second = execute_all(jobs, settings(tmp_path, "b", tmp_path / "cache"), **common)
     assert all(r.cached for r in second)
     for a, b in zip(first, second, strict=True):
         assert a.path.read_bytes() == b.path.read_bytes()
     elsewhere = execute_all(
-        jobs, staging=tmp_path / "c", **{**common, "kept_as": lambda job: "x/y.ipynb"}
+        jobs,
+        settings(tmp_path, "c", tmp_path / "cache"),
+        **{**common, "kept_as": lambda job: "x/y.ipynb"},
     )
     assert all(r.cached for r in elsewhere)
     assert '"output_path": "x/y.ipynb"' in elsewhere[0].path.read_text()
@@ -166,3 +160,45 @@ def test_execute_all_in_parallel_with_cache(tmp_path):
         if "text/html" in o.get("data", {})
     ]
     assert any("乙章" in h for h in html)
+
+
+@pytest.mark.slow
+def test_a_hung_cell_stops_the_run_naming_notebook_and_cell(tmp_path):
+    job = Job("hangs", "en", ENGINE / "hangs_in_cell_2.ipynb", {"lang": "en"})
+    with pytest.raises(NotebookExecutionError) as caught:
+        run_job(job, settings(tmp_path, timeout=2), kept_as="out/hangs.en.ipynb")
+    error = caught.value
+    assert error.notebook == "tests/fixtures/engine/notebooks/hangs_in_cell_2.ipynb (en)"
+    assert error.cell == 2
+    assert error.ename == "Timeout"
+    assert error.evalue.startswith("the cell ran longer than 2 s")
+
+
+@pytest.mark.slow
+def test_a_kernel_that_dies_is_retried_once_then_named(tmp_path):
+    from policyreport.errors import BuildError
+
+    job = Job("dies", "en", ENGINE / "kills_its_kernel.ipynb", {})
+    with pytest.raises(BuildError) as caught:
+        run_job(job, settings(tmp_path), kept_as="out/dies.en.ipynb")
+    assert str(caught.value) == (
+        "execute: tests/fixtures/engine/notebooks/kills_its_kernel.ipynb (en): "
+        "the kernel died twice while running it"
+    )
+
+
+@pytest.mark.slow
+def test_runs_shared_by_variants_execute_once(tmp_path):
+    jobs = [
+        Job("20_beta", "en", NOTEBOOKS / "20_beta.ipynb", {"lang": "en"}, group=group)
+        for group in ("a", "b", "c")
+    ]
+    results = execute_all(
+        jobs, settings(tmp_path, "s", tmp_path / "cache"), kept_as=lambda job: "x", max_workers=2
+    )
+    assert [r.cached for r in results] == [False, True, True]
+    assert [r.path.relative_to(tmp_path / "s").as_posix() for r in results] == [
+        "a/20_beta.en.ipynb",
+        "b/20_beta.en.ipynb",
+        "c/20_beta.en.ipynb",
+    ]

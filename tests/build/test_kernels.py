@@ -90,19 +90,20 @@ def test_kernel_config_is_installed_in_the_environment(tmp_path):
 @pytest.mark.slow
 def test_a_successful_run_prints_nothing(tmp_path, capfd):
     """A kernel writes its log to the stderr it inherited: the build's own (fd 2)."""
-    from policyreport.build.execute import Job, run_job
+    from policyreport.build.cache import RunCache
+    from policyreport.build.execute import Job, RunSettings, run_job
 
     notebooks = Path(__file__).parents[1] / "fixtures" / "notebooks"
     job = Job("10_alpha", "en", notebooks / "10_alpha.ipynb", {"lang": "en"})
+    settings = RunSettings(
+        root=tmp_path,
+        staging=tmp_path / "staging",
+        failed_dir=tmp_path / "failed",
+        cache=RunCache(None),
+        shared={},
+        hashes={},
+    )
     for _ in range(2):
-        run_job(
-            job,
-            root=tmp_path,
-            staging=tmp_path / "staging",
-            failed_dir=tmp_path / "failed",
-            cache_dir=None,
-            environment="env",
-            kept_as="report/notebooks/10_alpha.en.ipynb",
-        )
+        run_job(job, settings, kept_as="report/notebooks/10_alpha.en.ipynb")
     captured = capfd.readouterr()
     assert captured.err == "" and captured.out == ""

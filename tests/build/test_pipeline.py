@@ -85,9 +85,20 @@ def test_no_cache_rebuild_is_byte_identical(first_build, project):
     assert snapshot(out) == files
 
 
-def test_warm_build_reuses_the_cache(first_build, project):
+def test_nothing_changed_answers_from_the_manifest(first_build, project):
     out, _, files = first_build
     result = build_report(BuildOptions(spec=SPEC, out=out, quiet=True))
+    assert result.up_to_date and result.executed == 0
+    assert sorted(result.files) == sorted(out / name for name in files)
+    assert snapshot(out) == files
+    assert "up to date" in pipeline.summary(result, out)
+
+
+def test_a_missing_output_is_rebuilt_from_the_cache(first_build, project):
+    out, _, files = first_build
+    (out / "report.en.pdf").unlink()
+    result = build_report(BuildOptions(spec=SPEC, out=out, quiet=True))
+    assert not result.up_to_date
     assert result.cached == 4 and result.executed == 0
     assert snapshot(out) == files
 
@@ -199,11 +210,14 @@ def test_unknown_language_and_bad_jobs(project, tmp_path):
         build_report(BuildOptions(spec=SPEC, out=tmp_path, jobs=0, quiet=True))
 
 
-def test_a_second_build_at_once_is_refused(project, tmp_path):
+def test_a_second_build_into_the_same_folder_is_refused(project, tmp_path):
     import fcntl
+    import os
 
-    project.mkdir(parents=True, exist_ok=True)
-    with open(project / "build.lock", "w") as handle:
+    handle = os.open(tmp_path, os.O_RDONLY)  # what a running build holds
+    try:
         fcntl.flock(handle, fcntl.LOCK_EX)
-        with pytest.raises(BuildError, match="another build"):
+        with pytest.raises(BuildError, match=f"another build is writing into {tmp_path}"):
             build_report(BuildOptions(spec=SPEC, out=tmp_path, quiet=True))
+    finally:
+        os.close(handle)

@@ -182,3 +182,39 @@ def test_overrides_reject_unknown_language_and_lang_parameter(tmp_path):
         with_overrides(spec, ["zh"])
     with pytest.raises(ParameterError, match="lang"):
         with_overrides(spec, None, {"lang": "zh"})
+
+
+def test_timeout_and_variants(tmp_path):
+    spec = load_spec(write(tmp_path, VALID))
+    assert spec.timeout == 300 and spec.variants == ()
+    text = VALID.replace('name = "report"\n', 'name = "report"\ntimeout = 20\n')
+    text += '\n[[variant]]\nname = "high"\nparameters = { rate = 7.4 }\n'
+    spec = load_spec(write(tmp_path, text))
+    assert spec.timeout == 20.0
+    assert spec.variants == (("high", {"rate": 7.4}),)
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "expected"),
+    [
+        ("", "report.timeout", "a positive number of seconds per cell"),
+        ('\n[[variant]]\nname = "a/b"\nparameters = { rate = 1 }\n', "variant[1].name", None),
+        ('\n[[variant]]\nname = "a"\n', "variant[1].parameters", "at least one parameter"),
+        ('\n[[variant]]\nname = "a"\nvalue = 1\n', "variant[1].value", None),
+        (
+            '\n[[variant]]\nname = "a"\nparameters = { rate = 1 }\n'
+            '\n[[variant]]\nname = "a"\nparameters = { rate = 2 }\n',
+            "variant[2].name",
+            "a name used once",
+        ),
+    ],
+)
+def test_invalid_timeout_and_variants(tmp_path, extra, field, expected):
+    text = VALID + extra
+    if not extra:
+        text = VALID.replace('name = "report"\n', 'name = "report"\ntimeout = 0\n')
+    with pytest.raises(DataError) as caught:
+        load_spec(write(tmp_path, text))
+    assert caught.value.field == field
+    if expected:
+        assert caught.value.expected == expected

@@ -1,23 +1,35 @@
-"""`make bench`: time `policyreport build` against what a user would otherwise do by hand.
+"""`make bench`: time `policyreport build` in the situations the build is made for, against
+what a user would otherwise do by hand and against a floor.
 
-By hand means, for every notebook of the spec and every language, one after the other:
-`papermill NB OUT -p lang L` and then `jupyter nbconvert --to html --no-input OUT`. The build
-is timed cold (empty cache) and warm (same cache, nothing changed). All three run as
-subprocesses, in scratch directories, in one run of this script, so their ratios compare like
-with like on the same machine; the report/ directory and the project's .cache/ are untouched.
-Note the build does more than the manual route: one assembled report with appendices per
-language, and its PDF.
+Every timing is the median of --repeat runs (3), each a subprocess, in a scratch copy of the
+spec's notebooks and data, so report/, figures/, data/ and the project's .cache/ are
+untouched:
+- cold: empty cache, new output folder;
+- no-op: the same build again (answered from the manifest);
+- one fact changed: the note of one fact edited, then the build;
+- one notebook changed: the prose of one notebook edited, then the build;
+- 8 variants (-m with 8 exchange rates), empty cache, with --jobs 1 and with the default;
+- by hand: for every notebook and language, `papermill` then `jupyter nbconvert --to html
+  --no-input`, one after the other;
+- floor: every notebook's code cells in one Python process with imports paid once (no
+  kernel, no papermill), plus rendering the PDFs of the cold build.
+It prints the goals of issue 9 as ratios and writes every number to a JSON file.
 
-    python -m policyreport.build.bench [--spec report/report.toml] [--jobs 2]
+    python -m policyreport.build.bench [--spec report/report.toml] [--repeat 3] [--json PATH]
 
-Timings are printed, never asserted (the tests do not time anything).
+Timings are printed, never asserted (the tests do not time anything). The machine may be
+shared: say so when quoting them.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
+import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,6 +38,29 @@ from pathlib import Path
 
 from policyreport import paths
 from policyreport.errors import PolicyReportError
+
+VARIANTS = 8
+
+# One process, imports paid once: each notebook's code cells exec'd in a fresh namespace.
+FLOOR_SCRIPT = r"""
+import json, sys, time
+from pathlib import Path
+started = time.monotonic()
+import policyreport.notebook, matplotlib.pyplot as plt, IPython.display
+from policyreport.build.pdf import render_pdf
+plan = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+for run in plan["runs"]:
+    namespace = {"__name__": "__main__"}
+    for source in run["cells"]:
+        exec(compile(source, run["notebook"], "exec"), namespace)
+        if namespace.get("injected") is None:
+            namespace.update(run["parameters"])
+            namespace["injected"] = True
+    plt.close("all")
+for html, pdf in plan["pdfs"]:
+    render_pdf(Path(html).read_text(encoding="utf-8"), Path(pdf))
+print(time.monotonic() - started)
+"""
 
 
 def _bin(name: str) -> str:
@@ -44,54 +79,161 @@ def _timed(command: list[str], cwd: Path) -> float:
     return seconds
 
 
-def by_hand(spec, scratch: Path, root: Path) -> float:
+class Scratch:
+    """A copy of the spec's notebooks and data; builds of it into scratch folders."""
+
+    def __init__(self, spec, base: Path, root: Path):
+        self.base, self.root = base, root
+        self.data = base / "data"
+        self.notebooks = base / "notebooks"
+        data_dir = spec.build_parameters.get("data_dir")
+        shutil.copytree(root / data_dir if isinstance(data_dir, str) else paths.DATA, self.data)
+        self.notebooks.mkdir()
+        for notebook in spec.notebooks:
+            shutil.copy(notebook.path, self.notebooks / notebook.path.name)
+        text = spec.path.read_text(encoding="utf-8")
+        lines = [
+            f'notebook_dir = "{self.notebooks.as_posix()}"'
+            if line.strip().startswith("notebook_dir")
+            else line
+            for line in text.splitlines()
+        ]
+        self.spec_path = base / "report.toml"
+        self.spec_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        self.spec = spec
+
+    def build(self, out: str, cache: str, *extra: str) -> float:
+        command = [
+            _bin("policyreport"),
+            "build",
+            "--spec",
+            str(self.spec_path),
+            "--out",
+            str(self.base / out),
+            "--cache-dir",
+            str(self.base / cache),
+            "-p",
+            f"data_dir={self.data}",
+            *extra,
+        ]
+        return _timed(command, self.root)
+
+    def edit_fact(self, number: int) -> None:
+        """Append to the note of the first fact (the data stays valid)."""
+        path = self.data / "facts.csv"
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+        note = rows[0].index("note")
+        rows[1][note] = (rows[1][note] + f" (bench edit {number})").strip()
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+
+    def edit_notebook(self, number: int) -> None:
+        """Add an invisible comment to the first markdown cell of the last notebook."""
+        path = self.notebooks / self.spec.notebooks[-1].path.name
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        cell = next(c for c in notebook["cells"] if c["cell_type"] == "markdown")
+        source = "".join(cell["source"])
+        cell["source"] = source + f"\n<!-- bench edit {number} -->"
+        path.write_text(json.dumps(notebook, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def variant_matrix(spec, data_dir: Path) -> str:
+    """-m for VARIANTS variants: the assumption parameter most notebooks declare, from its
+    recorded value up in steps of 0.5 % (what an analyst's sensitivity sweep looks like)."""
+    from policyreport.authoring.params import read_parameters
+    from policyreport.data.assumptions import load_assumption_rows
+
+    declared = [set(read_parameters(notebook.path)) for notebook in spec.notebooks]
+    candidates = [
+        row
+        for row in load_assumption_rows(data_dir / "assumptions.csv")
+        if row["parameter"] and isinstance(row["value"], int | float)
+    ]
+    if not candidates:
+        raise SystemExit("bench: no assumption parameter to make variants of")
+    row = max(candidates, key=lambda r: sum(r["parameter"] in names for names in declared))
+    values = [f"{row['value'] * (1 + 0.005 * k):.4g}" for k in range(VARIANTS)]
+    return f"{row['parameter']}={','.join(values)}"
+
+
+def by_hand(scratch: Scratch, out: Path) -> float:
     """papermill then nbconvert --no-input, notebook by notebook, language by language."""
+    spec = scratch.spec
+    out.mkdir(parents=True, exist_ok=True)
     total = 0.0
     for lang in spec.languages:
         for notebook in spec.notebooks:
-            out = scratch / f"{notebook.name}.{lang}.ipynb"
+            executed = out / f"{notebook.name}.{lang}.ipynb"
             total += _timed(
                 [
                     _bin("papermill"),
-                    str(notebook.path),
-                    str(out),
+                    str(scratch.notebooks / notebook.path.name),
+                    str(executed),
                     "-p",
                     spec.lang_parameter,
                     lang,
-                    "--cwd",
-                    str(root),
+                    "-p",
+                    "data_dir",
+                    str(scratch.data),
+                    "-p",
+                    "figures_dir",
+                    str(out / "figures"),
                     "--no-progress-bar",
                 ],
-                root,
+                scratch.root,
             )
             total += _timed(
-                [_bin("jupyter"), "nbconvert", "--to", "html", "--no-input", str(out)], root
+                [_bin("jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+                scratch.root,
             )
     return total
 
 
-def build(spec_path: Path, out: Path, cache: Path, jobs: int, root: Path) -> float:
-    command = [
-        _bin("policyreport"),
-        "build",
-        "--spec",
-        str(spec_path),
-        "--out",
-        str(out),
-        "--cache-dir",
-        str(cache),
-        "--jobs",
-        str(jobs),
+def floor(scratch: Scratch, cold_out: Path, out: Path) -> float:
+    from policyreport.authoring.params import read_parameters
+
+    spec = scratch.spec
+    out.mkdir(parents=True, exist_ok=True)
+    runs = []
+    for lang in spec.languages:
+        for notebook in spec.notebooks:
+            source = json.loads(notebook.path.read_text(encoding="utf-8"))
+            cells = ["".join(c["source"]) for c in source["cells"] if c["cell_type"] == "code"]
+            declared = read_parameters(notebook.path)
+            parameters = {spec.lang_parameter: lang}
+            if "data_dir" in declared:
+                parameters["data_dir"] = str(scratch.data)
+            if "figures_dir" in declared:
+                parameters["figures_dir"] = str(out / "figures")
+            runs.append({"notebook": notebook.name, "cells": cells, "parameters": parameters})
+    pdfs = [
+        [str(cold_out / f"{spec.name}.{lang}.html"), str(out / f"{spec.name}.{lang}.pdf")]
+        for lang in spec.languages
     ]
-    return _timed(command, root)
+    plan = out / "plan.json"
+    plan.write_text(json.dumps({"runs": runs, "pdfs": pdfs}), encoding="utf-8")
+    started = time.monotonic()
+    completed = subprocess.run(
+        [sys.executable, "-c", FLOOR_SCRIPT, str(plan)],
+        cwd=scratch.root,
+        capture_output=True,
+        text=True,
+    )
+    if completed.returncode != 0:
+        tail = completed.stderr.strip().splitlines()[-3:]
+        raise SystemExit("bench: the floor script failed:\n" + "\n".join(tail))
+    return time.monotonic() - started
 
 
 def main(argv: list[str] | None = None) -> int:
+    from policyreport.build.pipeline import default_jobs
     from policyreport.build.spec import load_spec
 
     parser = argparse.ArgumentParser(prog="python -m policyreport.build.bench", description=__doc__)
     parser.add_argument("--spec", type=Path, default=paths.REPORT / "report.toml")
-    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", type=Path, default=paths.CACHE / "bench.json")
     args = parser.parse_args(argv)
     try:
         spec = load_spec(args.spec)
@@ -100,37 +242,78 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     root = paths.ROOT
     runs = len(spec.notebooks) * len(spec.languages)
+    jobs = default_jobs()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
-        f"bench: {len(spec.notebooks)} notebooks x {len(spec.languages)} languages "
-        f"= {runs} runs; {os.cpu_count()} cores; --jobs {args.jobs}",
+        f"bench: {len(spec.notebooks)} notebooks x {len(spec.languages)} languages = {runs} "
+        f"runs; {os.cpu_count()} cores, default --jobs {jobs}; load {load:.1f}; "
+        f"medians of {args.repeat}",
         flush=True,
     )
-    with tempfile.TemporaryDirectory(prefix="policyreport-bench-") as scratch:
-        scratch = Path(scratch)
-        cache = scratch / "cache"
-        hand = scratch / "by-hand"
-        hand.mkdir()
-        print("bench: manual papermill + nbconvert …", flush=True)
-        manual = by_hand(spec, hand, root)
-        print("bench: policyreport build, cold cache …", flush=True)
-        cold = build(args.spec, scratch / "cold", cache, args.jobs, root)
-        print("bench: policyreport build, warm cache …", flush=True)
-        warm = build(args.spec, scratch / "warm", cache, args.jobs, root)
-        shutil.rmtree(cache, ignore_errors=True)
+    times: dict[str, list[float]] = {}
 
-    rows = [
-        ("by hand: papermill + nbconvert --no-input", manual),
-        ("policyreport build (cold cache)", cold),
-        ("policyreport build (warm cache)", warm),
-    ]
-    width = max(len(name) for name, _ in rows)
-    print()
-    for name, seconds in rows:
-        print(f"  {name:<{width}}  {seconds:7.1f} s  {manual / seconds:5.1f}x")
-    print(
-        "\n  ratio = by-hand seconds / seconds; the build also writes one assembled HTML and "
-        "one PDF per language, with appendices"
-    )
+    def note(name: str, seconds: float) -> None:
+        times.setdefault(name, []).append(seconds)
+        print(f"  {name}: {seconds:.2f} s", flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="policyreport-bench-") as base:
+        scratch = Scratch(spec, Path(base), root)
+        for n in range(args.repeat):
+            note("cold", scratch.build(f"cold{n}", f"cache{n}"))
+            note("no-op", scratch.build(f"cold{n}", f"cache{n}"))
+        for n in range(args.repeat):
+            scratch.edit_fact(n)
+            note("one fact changed", scratch.build("cold0", "cache0"))
+        for n in range(args.repeat):
+            scratch.edit_notebook(n)
+            note("one notebook changed", scratch.build("cold0", "cache0"))
+        matrix = ["-m", variant_matrix(spec, scratch.data)]
+        print(f"  variants: {matrix[1]}", flush=True)
+        for n in range(args.repeat):
+            note(
+                f"{VARIANTS} variants, --jobs 1",
+                scratch.build(f"v1-{n}", f"vc1-{n}", *matrix, "--jobs", "1"),
+            )
+            note(
+                f"{VARIANTS} variants, default jobs", scratch.build(f"vd-{n}", f"vcd-{n}", *matrix)
+            )
+        for n in range(args.repeat):
+            note("by hand", by_hand(scratch, Path(base) / f"hand{n}"))
+        for n in range(args.repeat):
+            note("floor", floor(scratch, Path(base) / "cold0", Path(base) / f"floor{n}"))
+
+    median = {name: statistics.median(values) for name, values in times.items()}
+    cold = median["cold"]
+    ratios = {
+        "cold / floor (goal <= 1.5)": cold / median["floor"],
+        "by hand / cold (goal >= 5)": median["by hand"] / cold,
+        "no-op seconds (goal < 0.5)": median["no-op"],
+        "one fact changed / cold (goal < 0.33)": median["one fact changed"] / cold,
+        "one notebook changed / cold": median["one notebook changed"] / cold,
+        "8 variants default / cold (goal < 3)": median[f"{VARIANTS} variants, default jobs"] / cold,
+        "8 variants --jobs 1 / default": median[f"{VARIANTS} variants, --jobs 1"]
+        / median[f"{VARIANTS} variants, default jobs"],
+    }
+    width = max(len(name) for name in [*median, *ratios])
+    print("\nmedians")
+    for name, seconds in median.items():
+        print(f"  {name:<{width}}  {seconds:8.2f} s")
+    print("ratios")
+    for name, value in ratios.items():
+        print(f"  {name:<{width}}  {value:8.2f}")
+    record = {
+        "runs": runs,
+        "cores": os.cpu_count(),
+        "default_jobs": jobs,
+        "load_average_at_start": load,
+        "repeat": args.repeat,
+        "seconds": times,
+        "medians": median,
+        "ratios": ratios,
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    print(f"\nwritten to {args.json}")
     return 0
 
 

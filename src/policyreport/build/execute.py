@@ -1,20 +1,23 @@
 """Execute the report's notebooks with papermill: in parallel, cached, deterministic.
 
-One job per (notebook, language). Each runs in its own kernel (threads here only wait on
-kernels), writes into a staging directory, never into a final output path, and its executed
-notebook is cleaned of everything that changes from run to run (papermill's timestamps and
-durations, nbclient's execution timings, the random id of the injected parameters cell, the
-absolute staging path), so that the same inputs give byte-identical notebooks.
+One job per (notebook, language, variant). Each runs on a warm kernel borrowed from this
+process's pool (policyreport.build.engine; threads here only wait on kernels), writes into a
+staging directory, never into a final output path, and its executed notebook is cleaned of
+everything that changes from run to run (papermill's timestamps and durations, nbclient's
+execution timings, the random id of the injected parameters cell, the absolute staging
+path), so that the same inputs give byte-identical notebooks.
 
-The cache key of a job is the sha256 of the notebook file, its parameters, the data files, the
-package's files and the Python version: any change to what a notebook can read re-runs it.
-A hit copies the cleaned notebook from .cache/executed/ instead of starting a kernel.
+The cache (policyreport.build.cache) keys a run by its notebook's cells, its parameters, the
+package's code, the locked environment and the data files that are not row tables, and
+checks the hashes of the data rows the run read; a hit copies the cleaned notebook (and the
+charts the run drew) instead of running it. Runs that several variants share execute once.
 
 A failing cell raises NotebookExecutionError naming the notebook, the cell (counted from 1
 over all cells of the source notebook, as JupyterLab shows them top to bottom, and the
 `In [n]` it shows there after Run All: papermill's own "In [n]" counts its injected cell),
 the exception, and where the executed notebook was kept for debugging
-(report/<spec>/failed/<name>.<lang>.ipynb). Kernels are started and stopped quietly (kernels.py).
+(report/<spec>/failed/<name>.<lang>.ipynb); so does a cell that runs past the timeout. A
+kernel that dies is replaced and the run tried once more.
 
 A job with `figures` set collects its charts: see Job, and docs/architecture.md (Publishing).
 """
@@ -22,30 +25,29 @@ A job with `figures` set collects its charts: see Job, and docs/architecture.md 
 from __future__ import annotations
 
 import concurrent.futures
-import hashlib
 import json
 import os
 import shutil
-import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from policyreport.build.cache import RunCache, run_inputs
+from policyreport.build.engine import ENGINE_NAME, READS_METADATA, CellTimeout
+from policyreport.build.spec import DEFAULT_CELL_TIMEOUT
 from policyreport.errors import BuildError, NotebookExecutionError
 
 PARAMETERS_TAG = "parameters"
 INJECTED_TAG = "injected-parameters"
 KERNEL = "python3"
-# Per-cell and per-notebook metadata that only says when or how long something ran.
-_TIMING_KEYS = ("start_time", "end_time", "duration")
-
-
 #: The notebook parameter that says where charts go (policyreport.notebook.setup).
 FIGURES_PARAMETER = "figures_dir"
 # Stands for a run's scratch chart directory in cached notebooks (see run_job).
-_FIGURES_TOKEN = "@policyreport-figures-dir@"
+FIGURES_PLACEHOLDER = "@policyreport-figures-dir@"
+# Per-cell and per-notebook metadata that only says when or how long something ran.
+_TIMING_KEYS = ("start_time", "end_time", "duration")
 
 
 @dataclass(frozen=True)
@@ -54,21 +56,42 @@ class Job:
 
     `figures`: where this run's charts are collected (the build's staging). The run then
     writes them into a scratch directory of its own, and the executed notebook shows the
-    `figures_dir` parameter as given (where the charts are published) instead."""
+    `figures_dir` parameter as given (where the charts are published) instead.
+    `group`: the variant the run belongs to (keeps same-named runs apart in staging)."""
 
     name: str
     lang: str
     notebook: Path
     parameters: dict = field(default_factory=dict)
     figures: Path | None = None
+    group: str = ""
 
     @property
     def collects_figures(self) -> bool:
         return self.figures is not None and FIGURES_PARAMETER in self.parameters
 
+    def key_parameters(self) -> dict:
+        """The parameters that decide what the run computes: where its charts are published
+        does not."""
+        return {k: v for k, v in self.parameters.items() if k != FIGURES_PARAMETER}
+
     @property
     def output_name(self) -> str:
         return f"{self.name}.{self.lang}.ipynb"
+
+    @property
+    def staged_name(self) -> str:
+        return f"{self.group}/{self.output_name}" if self.group else self.output_name
+
+    def same_run(self) -> tuple:
+        """Runs equal by this compute the same notebook (whatever variant they belong to)."""
+        parameters = json.dumps(self.key_parameters(), sort_keys=True)
+        return (self.name, self.lang, str(self.notebook), parameters)
+
+
+def run_inputs_of(job: Job, shared: dict):
+    """The run cache's inputs of a job (policyreport.build.cache.run_inputs)."""
+    return run_inputs(job.name, job.lang, job.notebook, job.key_parameters(), shared)
 
 
 @dataclass
@@ -77,73 +100,7 @@ class Executed:
     path: Path  # the cleaned executed notebook
     seconds: float
     cached: bool
-
-
-def _digest_files(digest, files: list[Path], base: Path) -> None:
-    for path in files:
-        try:
-            shown = path.relative_to(base).as_posix()
-        except ValueError:
-            shown = path.as_posix()
-        digest.update(shown.encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-
-
-def package_files() -> list[Path]:
-    """The Python files of the installed policyreport package (what a notebook can import;
-    the report templates are not), sorted."""
-    package = Path(__file__).resolve().parents[1]  # the policyreport package, all layers
-    return sorted(
-        (
-            path
-            for path in package.rglob("*")
-            if path.is_file() and path.suffix == ".py" and "__pycache__" not in path.parts
-        ),
-        key=lambda p: p.relative_to(package).as_posix(),
-    )
-
-
-def environment_digest(data_files: list[Path], data_dir: Path) -> str:
-    """What every job shares: the data files, the package's files and the Python version."""
-    digest = hashlib.sha256()
-    digest.update(sys.version.encode("utf-8") + b"\0")
-    _digest_files(digest, data_files, data_dir)
-    package = Path(__file__).resolve().parents[1]  # the policyreport package, all layers
-    _digest_files(digest, package_files(), package)
-    return digest.hexdigest()
-
-
-def cache_key(job: Job, environment: str) -> str:
-    digest = hashlib.sha256()
-    digest.update(environment.encode("ascii") + b"\0")
-    digest.update(hashlib.sha256(job.notebook.read_bytes()).digest())
-    parameters = dict(job.parameters)
-    if job.collects_figures:  # where charts are published does not change what they show
-        parameters.pop(FIGURES_PARAMETER)
-    digest.update(json.dumps(parameters, sort_keys=True, ensure_ascii=False).encode("utf-8"))
-    return digest.hexdigest()
-
-
-def _with_figures_dir(notebook: dict, old: str, new: str) -> dict:
-    """The notebook with every mention of the chart directory `old` (the injected parameters
-    cell, papermill's metadata) replaced by `new`."""
-    old_json = json.dumps(old, ensure_ascii=False)[1:-1]
-    new_json = json.dumps(new, ensure_ascii=False)[1:-1]
-    return json.loads(json.dumps(notebook, ensure_ascii=False).replace(old_json, new_json))
-
-
-def _copy_tree(source: Path, target: Path) -> None:
-    """Copy the files under source into target (merging directories)."""
-    shutil.copytree(source, target, dirs_exist_ok=True)
-
-
-def _store_figures(scratch: Path, cached_figures: Path) -> None:
-    """Keep a run's charts next to its cached notebook, atomically (temp dir + rename)."""
-    tmp = cached_figures.with_name(f".{cached_figures.name}.{os.getpid()}.{threading.get_ident()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    shutil.copytree(scratch, tmp)
-    shutil.rmtree(cached_figures, ignore_errors=True)
-    os.replace(tmp, cached_figures)
+    why: str = ""  # why it was executed rather than taken from the cache
 
 
 def _injected_position(source: dict) -> int | None:
@@ -158,19 +115,19 @@ def _injected_position(source: dict) -> int | None:
     return 0
 
 
+def run_all_count(source: dict, number: int) -> int:
+    """The `In [n]` JupyterLab shows on the source notebook's cell `number` (1-based, all
+    cells) after Run All in a fresh kernel: its position among the code cells."""
+    cells = source.get("cells", [])[:number]
+    return sum(cell.get("cell_type") == "code" for cell in cells)
+
+
 def source_cell_number(source: dict, executed_index: int) -> int:
     """The 1-based position in the source notebook of the executed notebook's cell."""
     position = _injected_position(source)
     if position is not None and executed_index > position:
         executed_index -= 1
     return executed_index + 1
-
-
-def run_all_count(source: dict, number: int) -> int:
-    """The `In [n]` JupyterLab shows on the source notebook's cell `number` (1-based, all
-    cells) after Run All in a fresh kernel: its position among the code cells."""
-    cells = source.get("cells", [])[:number]
-    return sum(cell.get("cell_type") == "code" for cell in cells)
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -222,85 +179,74 @@ def _read_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def run_job(
-    job: Job,
-    *,
-    root: Path,
-    staging: Path,
-    failed_dir: Path,
-    cache_dir: Path | None,
-    environment: str,
-    kept_as: str,
-) -> Executed:
-    """Execute one job (or reuse its cached result); the cleaned notebook lands in staging."""
+def _rewrite_path(notebook: dict, staged: str, published: str) -> dict:
+    """The notebook with every mention of a staging path replaced by the published one
+    (the injected figures_dir parameter, in the cell and in papermill's metadata)."""
+    old = json.dumps(staged, ensure_ascii=False)[1:-1]
+    new = json.dumps(published, ensure_ascii=False)[1:-1]
+    text = json.dumps(notebook, ensure_ascii=False)
+    return json.loads(text.replace(old, new)) if old in text else notebook
+
+
+def _files_under(directory: Path) -> dict[str, bytes]:
+    if not directory.is_dir():
+        return {}
+    return {
+        path.relative_to(directory).as_posix(): path.read_bytes()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file()
+    }
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """What every run of one build shares."""
+
+    root: Path
+    staging: Path  # executed notebooks land here, as <name>.<lang>.ipynb
+    failed_dir: Path
+    cache: RunCache
+    shared: dict  # digests every run depends on (cache.shared_inputs)
+    hashes: dict  # row hashes of the data (cache.row_hashes)
+    kernel_env: dict = field(default_factory=dict)  # of the kernel processes
+    run_env: dict = field(default_factory=dict)  # set in the kernel for each run
+    timeout: float = DEFAULT_CELL_TIMEOUT
+    # Executes one run elsewhere (a Dask cluster): (job, parameters, running notebook path,
+    # figures dir or None) -> None, with papermill's exceptions; None: this process's kernels.
+    runner: Callable | None = None
+
+
+def run_job(job: Job, settings: RunSettings, *, kept_as: str) -> Executed:
+    """Execute one job (or reuse its cached result); the cleaned notebook lands in staging,
+    its charts (for a job that collects them) in job.figures."""
     started = time.monotonic()
-    target = staging / job.output_name
-    key = cache_key(job, environment)
-    cached = cache_dir / f"{key}.ipynb" if cache_dir is not None else None
-    cached_figures = cached.with_suffix(".figures") if cached is not None else None
-    hit = cached is not None and cached.is_file()
-    if hit and job.collects_figures:
-        hit = cached_figures.is_dir()
-    if hit:
-        notebook = _read_json(cached)
+    target = settings.staging / job.staged_name
+    root = settings.root
+    inputs = run_inputs_of(job, settings.shared)
+    published = job.parameters.get(FIGURES_PARAMETER) if job.collects_figures else None
+
+    found = settings.cache.lookup(inputs, settings.hashes)
+    if found.entry is not None:
+        notebook = found.entry.notebook
         # what depends on where this build writes, not on what it computes
         notebook.get("metadata", {}).get("papermill", {})["output_path"] = kept_as
-        if job.collects_figures:
-            notebook = _with_figures_dir(
-                notebook, _FIGURES_TOKEN, job.parameters[FIGURES_PARAMETER]
-            )
-            _copy_tree(cached_figures, job.figures)
+        if published is not None:
+            notebook = _rewrite_path(notebook, FIGURES_PLACEHOLDER, published)
+            _write_files(found.entry.artifacts, job.figures)
         _write_json(notebook, target)
-        return Executed(job, target, time.monotonic() - started, cached=True)
+        return Executed(job, target, time.monotonic() - started, cached=True, why=found.reason)
 
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    from policyreport.build import kernels
-
-    running = staging / "running" / job.output_name
+    parameters = dict(job.parameters)
+    scratch = settings.staging / "running" / f"{job.staged_name}.figures"
+    if published is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir(parents=True)
+        parameters[FIGURES_PARAMETER] = str(scratch)
+    running = settings.staging / "running" / job.staged_name
     running.parent.mkdir(parents=True, exist_ok=True)
     source = _read_json(job.notebook)
     shown = f"{_relative(job.notebook, root)} ({job.lang})"
-    parameters = dict(job.parameters)
-    scratch = staging / "running" / f"{job.name}.{job.lang}.figures"
-    if job.collects_figures:
-        shutil.rmtree(scratch, ignore_errors=True)
-        parameters[FIGURES_PARAMETER] = str(scratch)
-    try:
-        papermill.execute_notebook(
-            str(job.notebook),
-            str(running),
-            parameters=parameters,
-            kernel_name=KERNEL,
-            cwd=str(root),
-            progress_bar=False,
-            log_output=False,
-            **kernels.papermill_options(),  # no TCP warning, no interrupt at shutdown
-        )
-    except PapermillExecutionError as error:
-        kept = None
-        if running.is_file():
-            failed_dir.mkdir(parents=True, exist_ok=True)
-            kept_path = failed_dir / job.output_name
-            shutil.copyfile(running, kept_path)
-            kept = _relative(kept_path, root)
-        number = source_cell_number(source, error.cell_index)
-        raise NotebookExecutionError(
-            notebook=shown,
-            cell=number,
-            run_all_count=run_all_count(source, number),
-            ename=error.ename,
-            evalue=error.evalue,
-            kept_at=kept,
-        ) from None
-    except Exception as error:  # kernel died, timed out, notebook unreadable …
-        if isinstance(error, NotebookExecutionError | BuildError):
-            raise
-        first_line = (str(error).strip().splitlines() or [""])[0]
-        raise BuildError(
-            step="execute", reason=f"{shown}: {type(error).__name__}: {first_line}"
-        ) from error
+    _execute(job, parameters, running, source, shown, settings)
 
     executed = clean_notebook(
         _read_json(running),
@@ -308,35 +254,107 @@ def run_job(
         input_path=_relative(job.notebook, root),
         output_path=kept_as,
     )
-    running.unlink()
-    if job.collects_figures:
-        scratch.mkdir(parents=True, exist_ok=True)  # a notebook that drew no chart
-        executed = _with_figures_dir(executed, str(scratch), _FIGURES_TOKEN)
-        if cached is not None:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            _store_figures(scratch, cached_figures)
-    if cached is not None:
-        _write_json(executed, cached)  # temp file + rename
-    if job.collects_figures:
-        executed = _with_figures_dir(executed, _FIGURES_TOKEN, job.parameters[FIGURES_PARAMETER])
-        _copy_tree(scratch, job.figures)
-        shutil.rmtree(scratch)
+    reads = executed.get("metadata", {}).get(READS_METADATA, {}).get("reads")
+    artifacts = _files_under(scratch) if published is not None else {}
+    if published is not None:
+        # the cached copy names no scratch directory; each build fills in where it publishes
+        cached = _rewrite_path(executed, str(scratch), FIGURES_PLACEHOLDER)
+        executed = _rewrite_path(cached, FIGURES_PLACEHOLDER, published)
+        _write_files(artifacts, job.figures)
+        shutil.rmtree(scratch, ignore_errors=True)
+    else:
+        cached = executed
+    settings.cache.store(inputs, cached, reads, settings.hashes, artifacts)
     _write_json(executed, target)
-    return Executed(job, target, time.monotonic() - started, cached=False)
+    running.unlink()
+    return Executed(job, target, time.monotonic() - started, cached=False, why=found.reason)
+
+
+def _write_files(files: dict[str, bytes], directory: Path) -> None:
+    for name, data in files.items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def _execute(job: Job, parameters: dict, running: Path, source: dict, shown: str, settings):
+    """papermill on a warm kernel; a dead kernel gets one more try on a fresh one."""
+    import papermill
+    from nbclient.exceptions import DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    for attempt in (1, 2):
+        try:
+            if settings.runner is not None:
+                figures = parameters.get(FIGURES_PARAMETER) if job.collects_figures else None
+                settings.runner(job, parameters, running, figures, attempt)
+                return
+            papermill.execute_notebook(
+                str(job.notebook),
+                str(running),
+                parameters=parameters,
+                kernel_name=KERNEL,
+                engine_name=ENGINE_NAME,
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=settings.timeout,
+                kernel_cwd=str(settings.root),  # the kernel's, never this process's (papermill#473)
+                kernel_env=settings.kernel_env,
+                run_env=settings.run_env,
+                code_version=settings.shared.get("package code", ""),
+            )
+            return
+        except PapermillExecutionError as error:
+            number = source_cell_number(source, error.cell_index)
+            raise NotebookExecutionError(
+                notebook=shown,
+                cell=number,
+                run_all_count=run_all_count(source, number),
+                ename=error.ename,
+                evalue=error.evalue,
+                kept_at=_keep_failed(job, running, settings),
+            ) from None
+        except CellTimeout as error:
+            number = source_cell_number(source, error.cell_index)
+            raise NotebookExecutionError(
+                notebook=shown,
+                cell=number,
+                run_all_count=run_all_count(source, number),
+                ename="Timeout",
+                evalue=f"the cell ran longer than {error.timeout:g} s (--timeout, or "
+                "timeout in the spec's [report])",
+                kept_at=_keep_failed(job, running, settings),
+            ) from None
+        except DeadKernelError:
+            if attempt == 2:
+                raise BuildError(
+                    step="execute", reason=f"{shown}: the kernel died twice while running it"
+                ) from None
+        except Exception as error:  # kernel did not start, notebook unreadable …
+            if isinstance(error, NotebookExecutionError | BuildError):
+                raise
+            first_line = (str(error).strip().splitlines() or [""])[0]
+            raise BuildError(
+                step="execute", reason=f"{shown}: {type(error).__name__}: {first_line}"
+            ) from error
+
+
+def _keep_failed(job: Job, running: Path, settings: RunSettings) -> str | None:
+    if not running.is_file():
+        return None
+    settings.failed_dir.mkdir(parents=True, exist_ok=True)
+    kept_path = settings.failed_dir / job.output_name
+    shutil.copyfile(running, kept_path)
+    return _relative(kept_path, settings.root)
 
 
 def execute_all(
     jobs: list[Job],
+    settings: RunSettings,
     *,
-    root: Path,
-    staging: Path,
-    failed_dir: Path,
-    cache_dir: Path | None,
-    environment: str,
     kept_as: Callable[[Job], str],
     max_workers: int = 2,
     progress: Callable[[int, int, Executed], None] | None = None,
-    kernel_env: dict[str, str] | None = None,
 ) -> list[Executed]:
     """Run every job, up to max_workers at a time; results in job order.
 
@@ -345,8 +363,6 @@ def execute_all(
     """
     results: dict[int, Executed] = {}
     failures: dict[int, BaseException] = {}
-    saved = {name: os.environ.get(name) for name in kernel_env or {}}
-    os.environ.update(kernel_env or {})  # kernels inherit the build's environment
     stop = threading.Event()
     done_count = 0
     lock = threading.Lock()
@@ -357,15 +373,7 @@ def execute_all(
             return
         job = jobs[index]
         try:
-            result = run_job(
-                job,
-                root=root,
-                staging=staging,
-                failed_dir=failed_dir,
-                cache_dir=cache_dir,
-                environment=environment,
-                kept_as=kept_as(job),
-            )
+            result = run_job(job, settings, kept_as=kept_as(job))
         except BaseException as error:
             stop.set()
             failures[index] = error
@@ -376,10 +384,18 @@ def execute_all(
             if progress is not None:
                 progress(done_count, len(jobs), result)
 
-    try:
-        workers = max(1, min(max_workers, len(jobs)))
-        with concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="notebook") as pool:
-            futures = [pool.submit(one, index) for index in range(len(jobs))]
+    # A run that several variants share executes once; its repeats follow from the cache.
+    first: dict[tuple, int] = {}
+    repeats = []
+    for index, job in enumerate(jobs):
+        if job.same_run() in first:
+            repeats.append(index)
+        else:
+            first[job.same_run()] = index
+    workers = max(1, min(max_workers, len(jobs)))
+    with concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="notebook") as pool:
+        for batch in (list(first.values()), repeats):
+            futures = [pool.submit(one, index) for index in batch]
             try:
                 for future in futures:
                     future.result()
@@ -388,12 +404,6 @@ def execute_all(
                 for future in futures:
                     future.cancel()
                 raise
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
     if failures:
         raise failures[min(failures)]
     return [results[index] for index in range(len(jobs))]

@@ -7,6 +7,9 @@
 4. write everything into a staging directory (report/.staging-<pid>/) and move it into place
    only when every step for every language succeeded. A failed or interrupted build leaves
    the previous report exactly as it was; a failing notebook is kept in report/NAME/failed/.
+A build whose inputs did not change answers from its manifest (policyreport.build.manifest);
+runs execute on warm kernels (build/engine.py) or a Dask cluster (build/cluster.py), cached
+by the data rows they read (build/cache.py); -m and [[variant]] render variants (build/batch.py).
 
 A spec named NAME publishes report/NAME.<lang>.html and .pdf, its executed notebooks in
 report/NAME/notebooks/ and the charts its notebooks drew in report/NAME/figures/<lang>/
@@ -29,9 +32,24 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from policyreport import paths
+from policyreport.build.spec import DEFAULT_CELL_TIMEOUT
 from policyreport.errors import BuildError, ParameterError
 
-DEFAULT_JOBS = 2  # the machines this runs on have two cores; a kernel per core
+SCHEDULER_VARIABLE = "POLICYREPORT_SCHEDULER"
+KERNEL_MEMORY = 400 * 1024 * 1024  # what one report kernel holds at most, roughly
+
+
+def default_jobs() -> int:
+    """One kernel per core, as many as the available memory holds."""
+    cores = os.cpu_count() or 1
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            info = dict(line.split(":", 1) for line in handle if ":" in line)
+        available = int(info["MemAvailable"].split()[0]) * 1024
+    except (OSError, KeyError, ValueError):
+        return cores
+    return max(1, min(cores, available // KERNEL_MEMORY))
+
 
 EXAMPLES = """
 policyreport build
@@ -41,6 +59,10 @@ policyreport build --lang en --no-cache
 policyreport build -p NAME=VALUE
     a parameter for every notebook that declares it, e.g. an assumption override (its
     name is in the `parameter` column of data/assumptions.csv)
+policyreport build -m NAME=V1,V2,V3
+    one variant of the report per value, in report/NAME/variants/ with an index page
+policyreport build --scheduler tcp://HOST:8786
+    the notebook runs on a Dask cluster (docs/cluster.md)
 """
 
 
@@ -74,9 +96,40 @@ def add_arguments(parser) -> None:
         'when it parses (7.2, true, null, "x"), else as a string',
     )
     parser.add_argument(
+        "--force",
         "--no-cache",
+        dest="force",
         action="store_true",
-        help="execute every notebook even when a cached result exists",
+        help="execute every notebook and render every PDF even when cached results exist",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop a cell that runs longer (default: the spec's [report] timeout, else "
+        f"{DEFAULT_CELL_TIMEOUT} s)",
+    )
+    parser.add_argument(
+        "-m",
+        "--matrix",
+        action="append",
+        default=[],
+        metavar="NAME=V1,V2,…",
+        help="render one variant of the report per value (several -m: every combination), "
+        "each under <out>/<name>/variants/<variant>/; the main report is left as it is",
+    )
+    parser.add_argument(
+        "--variants",
+        action="store_true",
+        help="render the spec's [[variant]] entries (as -m does) instead of the main report",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="tcp://HOST:PORT",
+        help=f"run the notebooks on this Dask cluster (default: ${SCHEDULER_VARIABLE}, else on "
+        "this machine)",
     )
     parser.add_argument(
         "--cache-dir",
@@ -87,9 +140,10 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--jobs",
         type=int,
-        default=DEFAULT_JOBS,
+        default=None,
         metavar="N",
-        help=f"notebooks executed at once (default: {DEFAULT_JOBS})",
+        help="notebooks executed at once (default: the number of cores, fewer when memory is "
+        "short)",
     )
 
 
@@ -100,7 +154,11 @@ class BuildOptions:
     languages: list[str] | None = None
     parameters: dict = field(default_factory=dict)
     use_cache: bool = True
-    jobs: int = DEFAULT_JOBS
+    jobs: int | None = None  # None: default_jobs()
+    timeout: float | None = None  # per cell; None: the spec's, else DEFAULT_CELL_TIMEOUT
+    matrix: list[str] = field(default_factory=list)  # -m name=v1,v2: one variant per value
+    variants: bool = False  # --variants: build the spec's [[variant]] entries
+    scheduler: str | None = None  # a Dask scheduler address; None: local kernels
     # None: the project's (read from policyreport.paths when the build starts)
     root: Path | None = None
     data_dir: Path | None = None
@@ -113,6 +171,7 @@ class BuildOptions:
             root=Path(self.root or paths.ROOT),
             data_dir=Path(self.data_dir or paths.DATA),
             cache_dir=Path(self.cache_dir or paths.CACHE),
+            jobs=self.jobs if self.jobs is not None else default_jobs(),
         )
 
 
@@ -123,6 +182,8 @@ class BuildResult:
     timings: dict[str, float]
     executed: int
     cached: int
+    up_to_date: bool = False  # answered from the manifest: nothing was run or rendered
+    notes: list[str] = field(default_factory=list)
 
 
 # --- the hooks tests replace: data checks and the dataset ------------------------------------
@@ -171,7 +232,9 @@ def published_dir(spec, out_dir: Path) -> Path:
     return out_dir / spec.name
 
 
-def plan_jobs(spec, assumption_parameters: set[str], figures_dir: str | None = None) -> list:
+def plan_jobs(
+    spec, assumption_parameters: set[str], figures_dir: str | None = None, group: str = ""
+) -> list:
     """Every (notebook, language) job with its checked parameters; raises ParameterError
     before any kernel starts. `figures_dir`: the value given to every notebook that declares
     that parameter (where the build publishes its charts)."""
@@ -208,7 +271,7 @@ def plan_jobs(spec, assumption_parameters: set[str], figures_dir: str | None = N
                 given[FIGURES_PARAMETER] = figures_dir
             checked = check_notebook_parameters(notebook.path, given, assumption_parameters)
             parameters = {name: checked[name] for name in given}
-            jobs.append(Job(notebook.name, lang, notebook.path, parameters))
+            jobs.append(Job(notebook.name, lang, notebook.path, parameters, group=group))
     return jobs
 
 
@@ -241,21 +304,26 @@ def _no_interrupt():
 
 
 @contextmanager
-def _build_lock(cache_dir: Path):
+def _build_lock(out_dir: Path):
+    """One build at a time per output directory (a lock on the directory itself, so no
+    file is left there); builds into different ones run at once: each stages in its own
+    folder, and the cache they share is written by rename."""
     import fcntl
 
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    with open(cache_dir / "build.lock", "w") as handle:
+    handle = os.open(out_dir, os.O_RDONLY)
+    try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BuildError(
-                step="build", reason=f"another build is running (lock {cache_dir / 'build.lock'})"
+                step="build", reason=f"another build is writing into {out_dir}"
             ) from None
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        os.close(handle)
 
 
 def _size(n: int) -> str:
@@ -276,8 +344,69 @@ def _shown(path: Path, root: Path) -> str:
 # --- the build -------------------------------------------------------------------------------
 
 
+@dataclass
+class Target:
+    """One report a build renders: the main one, or a variant of it (its own parameters,
+    published under <name>/variants/<variant>/ with the same inner layout)."""
+
+    spec: object  # ReportSpec with this target's overrides
+    html_prefix: Path  # where its HTML and PDF go, relative to the output directory
+    folder: Path  # where its notebooks/ and figures/ go, relative to the output directory
+    variant: object | None = None  # batch.Variant; None: the main report
+    jobs: list = field(default_factory=list)
+    dataset: object = None
+
+    @property
+    def label(self) -> str:
+        return self.variant.name if self.variant is not None else "main"
+
+    @property
+    def group(self) -> str:
+        return self.variant.name if self.variant is not None else ""
+
+
+def _targets(spec, variants) -> list[Target]:
+    from policyreport.build.spec import with_overrides
+
+    if not variants:
+        return [Target(spec=spec, html_prefix=Path("."), folder=Path(spec.name))]
+    targets = []
+    for variant in variants:
+        folder = Path(spec.name) / "variants" / variant.name
+        targets.append(
+            Target(
+                spec=with_overrides(spec, None, variant.parameters),
+                html_prefix=folder,
+                folder=folder,
+                variant=variant,
+            )
+        )
+    return targets
+
+
+def _choices(options: BuildOptions, spec, out_dir: Path, variants) -> dict:
+    """What decides a build's outputs besides files (for the manifest)."""
+    return {
+        "spec": str(spec.path),
+        "out": str(out_dir.resolve()),
+        "languages": list(spec.languages),
+        "parameters": spec.build_parameters,
+        "variants": [[v.name, v.parameters] for v in variants],
+        "root": str(Path(options.root).resolve()),
+        "data_dir": str(Path(options.data_dir).resolve()),
+        "use_cache": options.use_cache,
+    }
+
+
+def _inputs(spec, data_dir: Path, root: Path) -> list[Path]:
+    notebook_dirs = {notebook.path.parent for notebook in spec.notebooks}
+    return [spec.path, data_dir, root / "requirements.lock", *notebook_dirs]
+
+
 def build_report(options: BuildOptions) -> BuildResult:
     from policyreport import __version__
+    from policyreport.build import manifest
+    from policyreport.build.batch import resolve_variants
     from policyreport.build.scope import check_scope
     from policyreport.build.spec import load_spec, with_overrides
 
@@ -294,29 +423,99 @@ def build_report(options: BuildOptions) -> BuildResult:
         data_dir = root / spec.build_parameters["data_dir"]
     if options.jobs < 1:
         raise ParameterError(parameter="--jobs", expected="a positive number", found=options.jobs)
+    if options.timeout is not None and not options.timeout > 0:
+        raise ParameterError(
+            parameter="--timeout", expected="a positive number of seconds", found=options.timeout
+        )
+    variants = resolve_variants(spec, options.matrix, options.variants)
 
-    # 1. data and parameters, before any kernel starts
+    # 0. nothing changed since the last build into out_dir: answer from its manifest
+    manifest_file = manifest.manifest_path(Path(options.cache_dir), out_dir)
+    digest = manifest.build_digest(
+        _choices(options, spec, out_dir, variants), _inputs(spec, data_dir, root)
+    )
+    if options.use_cache:
+        files = manifest.up_to_date(manifest_file, digest)
+        if files is not None:
+            _say(options, "up to date: no input changed since the last build")
+            return BuildResult(
+                files=files,
+                seconds=time.monotonic() - started,
+                timings={},
+                executed=0,
+                cached=0,
+                up_to_date=True,
+            )
+
+    # 1. data and parameters, before any kernel starts (kernels warm up meanwhile)
     step = time.monotonic()
+    _prewarm(options, spec, variants, root, data_dir)
     checked = check_data(data_dir)
     assumption_parameters = _assumption_parameters(checked)
-    overrides = {k: v for k, v in spec.build_parameters.items() if k in assumption_parameters}
-    dataset = load_data(data_dir, overrides) if overrides else checked
-    check_scope(spec, dataset, registered_topics(data_dir))
-    figures_dir = _shown(published_dir(spec, out_dir) / "figures", root)
-    jobs = plan_jobs(spec, assumption_parameters, figures_dir)
+    targets = _targets(spec, variants)
+    for target in targets:
+        overrides = {
+            k: v for k, v in target.spec.build_parameters.items() if k in assumption_parameters
+        }
+        target.dataset = load_data(data_dir, overrides) if overrides else checked
+        check_scope(target.spec, target.dataset, registered_topics(data_dir))
+        figures_dir = _shown(out_dir / target.folder / "figures", root)
+        target.jobs = plan_jobs(target.spec, assumption_parameters, figures_dir, target.group)
+    runs = sum(len(target.jobs) for target in targets)
     timings["check"] = time.monotonic() - step
-    _say(
-        options,
-        f"checked data and parameters of {len(jobs)} notebook runs ({timings['check']:.1f} s)",
-    )
+    _say(options, f"checked data and parameters of {runs} notebook runs ({timings['check']:.1f} s)")
 
-    with _build_lock(Path(options.cache_dir)):
-        return _build_locked(
-            spec, options, jobs, dataset, out_dir, root, data_dir, timings, started, __version__
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ParameterError(  # bad input (exit 2), one line
+            parameter="--out",
+            expected="an output folder that can be created",
+            found=str(out_dir),
+            hint=error.strerror,
+        ) from None
+    with _build_lock(out_dir):
+        result = _build_locked(
+            spec, options, targets, out_dir, root, data_dir, timings, started, __version__
         )
+    if options.use_cache:
+        manifest.record(manifest_file, digest, result.files)
+    return result
 
 
-def _build_locked(spec, options, jobs, dataset, out_dir, root, data_dir, timings, started, version):
+def _prewarm(options: BuildOptions, spec, variants, root: Path, data_dir: Path) -> None:
+    """Start, while the data is checked, the kernels that the runs the cache cannot answer
+    will borrow (a guess: the runs are planned for real after the check)."""
+    from policyreport.build import backends
+    from policyreport.build.cache import RunCache, row_hashes, shared_inputs
+    from policyreport.build.execute import run_inputs_of
+    from policyreport.errors import PolicyReportError
+
+    if options.scheduler:
+        return
+    try:
+        jobs = {
+            job.same_run(): job
+            for target in _targets(spec, variants)
+            for job in plan_jobs(target.spec, set(), "figures")
+        }
+        cache = RunCache(Path(options.cache_dir) / "executed" if options.use_cache else None)
+        shared, hashes = shared_inputs(root, data_dir), row_hashes(data_dir)
+        misses = sum(
+            cache.lookup(run_inputs_of(job, shared), hashes).entry is None for job in jobs.values()
+        )
+    except (PolicyReportError, OSError, ValueError):
+        return  # the real planning, after the check, reports the problem: no kernel for it
+    backends.prewarm(root=root, kernel_env=_kernel_env_base(root), count=min(options.jobs, misses))
+
+
+def _kernel_env_base(root: Path) -> dict[str, str]:
+    """The environment kernels start with (a run's own variables are set per run)."""
+    # the kernels work in the project root and find it there; said explicitly all the same
+    return {"PYTHONHASHSEED": "0", "POLICYREPORT_ROOT": str(root)}
+
+
+def _build_locked(spec, options, targets, out_dir, root, data_dir, timings, started, version):
     from policyreport.build import pdf
     from policyreport.build.assemble import (
         ExecutedNotebook,
@@ -324,7 +523,8 @@ def _build_locked(spec, options, jobs, dataset, out_dir, root, data_dir, timings
         document_date,
         list_data_files,
     )
-    from policyreport.build.execute import environment_digest, execute_all
+    from policyreport.build.cache import RunCache, row_hashes, shared_inputs
+    from policyreport.build.execute import RunSettings, execute_all
     from policyreport.build.scope import (
         check_citations,
         cited_assumptions,
@@ -332,27 +532,38 @@ def _build_locked(spec, options, jobs, dataset, out_dir, root, data_dir, timings
         scope_dataset,
     )
 
-    out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob(".staging-*"):  # left by a killed build (we hold the lock)
         shutil.rmtree(stale, ignore_errors=True)
     staging = out_dir / f".staging-{os.getpid()}"
-    published = Path(spec.name)  # relative to out_dir and to staging
-    failed_dir = out_dir / published / "failed"
-    cache_dir = Path(options.cache_dir) / "executed" if options.use_cache else None
+    failed_dir = out_dir / spec.name / "failed"
+    cache = RunCache(Path(options.cache_dir) / "executed" if options.use_cache else None)
+    notes = []
+    if options.use_cache and not cache.enabled:
+        notes.append(f"cache off: {cache.off_reason}")
+        _say(options, f"note: the cache is off ({cache.off_reason}); the build goes on without it")
+    font_cache = Path(options.cache_dir) if cache.enabled else None
     data_files = list_data_files(data_dir)
     try:
-        (staging / published / "notebooks").mkdir(parents=True)
-        staged_figures = staging / published / "figures"
-        jobs = [replace(job, figures=staged_figures) for job in jobs]
+        staging.mkdir(parents=True)
+        for target in targets:
+            staged_figures = staging / target.folder / "figures"
+            target.jobs = [replace(job, figures=staged_figures) for job in target.jobs]
 
-        # 2. execute
+        # 2. execute every run of every target at once
         step = time.monotonic()
-        environment = environment_digest(data_files, data_dir)
-        epoch = _epoch(document_date(scope_dataset(dataset, spec).sources))
-        # the kernels work in the project root and find it there; said explicitly all the same
-        kernel_env = {"PYTHONHASHSEED": "0", "POLICYREPORT_ROOT": str(root)}
-        if epoch:
-            kernel_env["SOURCE_DATE_EPOCH"] = epoch
+        first = targets[0]
+        epoch = _epoch(document_date(scope_dataset(first.dataset, first.spec).sources))
+        settings = RunSettings(
+            root=root,
+            staging=staging / "runs",
+            failed_dir=failed_dir,
+            cache=cache,
+            shared=shared_inputs(root, data_dir),
+            hashes=row_hashes(data_dir),
+            kernel_env=_kernel_env_base(root),
+            run_env={"SOURCE_DATE_EPOCH": epoch} if epoch else {},
+            timeout=options.timeout or spec.timeout,
+        )
 
         def progress(done: int, total: int, result) -> None:
             how = "from cache" if result.cached else f"{result.seconds:.1f} s"
@@ -363,78 +574,93 @@ def _build_locked(spec, options, jobs, dataset, out_dir, root, data_dir, timings
                 f"  (elapsed {elapsed:.1f} s)",
             )
 
-        executed = execute_all(
-            jobs,
-            root=root,
-            staging=staging / published / "notebooks",
-            failed_dir=failed_dir,
-            cache_dir=cache_dir,
-            environment=environment,
-            kept_as=lambda job: _shown(out_dir / published / "notebooks" / job.output_name, root),
-            max_workers=options.jobs,
-            progress=progress,
-            kernel_env=kernel_env,
-        )
+        folders = {target.group: target.folder for target in targets}
+        jobs = [job for target in targets for job in target.jobs]
+
+        def kept_as(job) -> str:
+            return _shown(out_dir / folders[job.group] / "notebooks" / job.output_name, root)
+
+        executed = _execute(jobs, settings, kept_as, options, progress, execute_all)
         timings["execute"] = time.monotonic() - step
 
-        # 3. assemble each language's HTML, then render the PDFs (in parallel processes)
+        # 3. per target: its notebooks and charts into its folder, the trace, its HTML
         import json
 
-        produced = [published / "notebooks" / result.job.output_name for result in executed]
-        produced += sorted(
-            path.relative_to(staging)
-            for path in staged_figures.rglob("*")
-            if path.is_file() and not path.name.startswith(".")
-        )
-        loaded = {
-            (result.job.name, result.job.lang): json.loads(result.path.read_text("utf-8"))
-            for result in executed
-        }
-        # every number of every notebook from the data, before anything is published
-        step = time.monotonic()
-        _trace(executed, loaded, dataset, root, failed_dir)
-        timings["trace"] = time.monotonic() - step
-        scoped = scope_dataset(dataset, spec, cited_assumptions(list(loaded.values())))
-        check_citations({f"{n} ({lang})": nb for (n, lang), nb in loaded.items()}, scoped, spec)
-        scoped_files = data_files_in_scope(data_files, data_dir, scoped)
+        produced: list[Path] = []
         pdf_pairs = []
-        for lang in spec.languages:
-            step = time.monotonic()
-            notebooks = [
-                ExecutedNotebook(result.job.name, loaded[(result.job.name, result.job.lang)])
-                for result in executed
-                if result.job.lang == lang
-            ]
-            html = assemble_html(
-                title=spec.titles[lang],
-                lang=lang,
-                notebooks=notebooks,
-                dataset=scoped,
-                data_files=scoped_files,
-                data_dir=data_dir,
-                parameters=spec.build_parameters,
-                lang_parameter=spec.lang_parameter,
-                cache_dir=Path(options.cache_dir),
-                version=version,
+        for target in targets:
+            mine = [result for result in executed if result.job.group == target.group]
+            for result in mine:
+                relative = target.folder / "notebooks" / result.job.output_name
+                (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(result.path, staging / relative)
+                result.path = staging / relative
+                produced.append(relative)
+            staged_figures = staging / target.folder / "figures"
+            produced += sorted(
+                path.relative_to(staging)
+                for path in staged_figures.rglob("*")
+                if path.is_file() and not path.name.startswith(".")
             )
-            html_name = Path(f"{spec.name}.{lang}.html")
-            pdf_name = Path(f"{spec.name}.{lang}.pdf")
-            (staging / html_name).write_text(html, encoding="utf-8")
-            timings[f"html {lang}"] = time.monotonic() - step
-            _say(options, f"{lang}: HTML assembled ({timings[f'html {lang}']:.1f} s)")
-            pdf_pairs.append((staging / html_name, staging / pdf_name))
-            produced += [html_name, pdf_name]
+            loaded = {
+                (result.job.name, result.job.lang): json.loads(result.path.read_text("utf-8"))
+                for result in mine
+            }
+            # every number of every notebook from the data, before anything is published
+            step = time.monotonic()
+            _trace(mine, loaded, target.dataset, root, failed_dir)
+            timings["trace" if target.variant is None else f"trace {target.label}"] = (
+                time.monotonic() - step
+            )
+            scoped = scope_dataset(
+                target.dataset, target.spec, cited_assumptions(list(loaded.values()))
+            )
+            check_citations(
+                {f"{n} ({lang})": nb for (n, lang), nb in loaded.items()}, scoped, target.spec
+            )
+            scoped_files = data_files_in_scope(data_files, data_dir, scoped)
+            for lang in target.spec.languages:
+                step = time.monotonic()
+                notebooks = [
+                    ExecutedNotebook(result.job.name, loaded[(result.job.name, result.job.lang)])
+                    for result in mine
+                    if result.job.lang == lang
+                ]
+                html = assemble_html(
+                    title=target.spec.titles[lang],
+                    lang=lang,
+                    notebooks=notebooks,
+                    dataset=scoped,
+                    data_files=scoped_files,
+                    data_dir=data_dir,
+                    parameters=target.spec.build_parameters,
+                    lang_parameter=target.spec.lang_parameter,
+                    cache_dir=font_cache,
+                    version=version,
+                )
+                html_name = target.html_prefix / f"{spec.name}.{lang}.html"
+                pdf_name = target.html_prefix / f"{spec.name}.{lang}.pdf"
+                (staging / html_name).parent.mkdir(parents=True, exist_ok=True)
+                (staging / html_name).write_text(html, encoding="utf-8")
+                label = lang if target.variant is None else f"{target.label} {lang}"
+                timings[f"html {label}"] = time.monotonic() - step
+                _say(options, f"{label}: HTML assembled ({timings[f'html {label}']:.1f} s)")
+                pdf_pairs.append((staging / html_name, staging / pdf_name))
+                produced += [html_name, pdf_name]
         step = time.monotonic()
-        pdf_cache = Path(options.cache_dir) / "pdf" if options.use_cache else None
+        pdf_cache = Path(options.cache_dir) / "pdf" if cache.enabled else None
         seconds = pdf.render_pdfs(pdf_pairs, max_workers=options.jobs, cache_dir=pdf_cache)
         timings["pdf"] = time.monotonic() - step
-        for lang, taken in zip(spec.languages, seconds, strict=True):
-            how = "from cache" if taken is None else f"rendered ({taken:.1f} s)"
-            _say(options, f"{lang}: PDF {how}")
+        rendered = sum(taken is not None for taken in seconds)
+        _say(options, f"PDF: {rendered} rendered, {len(seconds) - rendered} from cache")
+        if targets[0].variant is not None:
+            from policyreport.build.batch import write_index
 
-        # 4. publish: every step of every language succeeded
+            produced += write_index(staging, out_dir, spec, [t.variant for t in targets])
+
+        # 4. publish: every step of every target succeeded
         with _no_interrupt():
-            files = _publish(staging, out_dir, produced, spec.languages, published)
+            files = _publish(staging, out_dir, produced, targets)
             for result in executed:
                 (failed_dir / result.job.output_name).unlink(missing_ok=True)
             if failed_dir.is_dir() and not any(failed_dir.iterdir()):
@@ -448,7 +674,24 @@ def _build_locked(spec, options, jobs, dataset, out_dir, root, data_dir, timings
         timings=timings,
         executed=sum(not result.cached for result in executed),
         cached=sum(result.cached for result in executed),
+        notes=notes,
     )
+
+
+def _execute(jobs, settings, kept_as, options, progress, execute_all):
+    """Every run, on the local kernel pool or the Dask cluster of --scheduler."""
+    if options.scheduler:
+        from policyreport.build.backends import execute_on_cluster
+
+        return execute_on_cluster(
+            jobs,
+            settings,
+            scheduler=options.scheduler,
+            kept_as=kept_as,
+            progress=progress,
+            say=lambda message: _say(options, message),
+        )
+    return execute_all(jobs, settings, kept_as=kept_as, max_workers=options.jobs, progress=progress)
 
 
 def _trace(executed, loaded: dict, dataset, root: Path, failed_dir: Path) -> None:
@@ -475,11 +718,9 @@ def _trace(executed, loaded: dict, dataset, root: Path, failed_dir: Path) -> Non
     raise_problems(problems)
 
 
-def _publish(
-    staging: Path, out_dir: Path, produced: list[Path], languages, published: Path
-) -> list[Path]:
+def _publish(staging: Path, out_dir: Path, produced: list[Path], targets) -> list[Path]:
     """Move the staged outputs into out_dir (notebooks and charts first, then HTML, then
-    PDF), and remove what this spec published before in these languages and no longer
+    PDF), and remove what each target published before in these languages and no longer
     produces (a notebook dropped from the spec, a chart a notebook no longer draws)."""
     files = []
     for relative in produced:
@@ -488,14 +729,15 @@ def _publish(
         os.replace(staging / relative, target)
         files.append(target)
     kept = {out_dir / relative for relative in produced}
-    notebooks = out_dir / published / "notebooks"
-    for lang in languages:
-        stale = list(notebooks.glob(f"*.{lang}.ipynb"))
-        figures = out_dir / published / "figures" / lang
-        stale += [path for path in figures.rglob("*") if path.is_file()]
-        for path in stale:
-            if path not in kept:
-                path.unlink()
+    for each in targets:
+        notebooks = out_dir / each.folder / "notebooks"
+        for lang in each.spec.languages:
+            stale = list(notebooks.glob(f"*.{lang}.ipynb"))
+            figures = out_dir / each.folder / "figures" / lang
+            stale += [path for path in figures.rglob("*") if path.is_file()]
+            for path in stale:
+                if path not in kept:
+                    path.unlink()
     return files
 
 
@@ -514,23 +756,35 @@ def summary(result: BuildResult, root: Path) -> str:
             lines.append(f"  {where + '/':<{width}}  {_size(total):>9}  ({len(group)} {what})")
     steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.timings.items())
     runs = f"{result.executed} executed, {result.cached} from cache"
-    lines.append(f"built in {result.seconds:.1f} s ({runs}; {steps})")
+    if result.up_to_date:
+        lines.append(f"up to date in {result.seconds:.2f} s (no input changed)")
+    else:
+        lines.append(f"built in {result.seconds:.1f} s ({runs}; {steps})")
+    lines += [f"note: {note}" for note in result.notes]
     return "\n".join(lines)
 
 
-def run(args) -> int:
+def options_from_args(args) -> BuildOptions:
     from policyreport.build.spec import parse_parameter
 
     parameters = dict(parse_parameter(text) for text in args.param)
-    options = BuildOptions(
+    return BuildOptions(
         spec=args.spec,
         out=args.out,
         languages=args.lang,
         parameters=parameters,
-        use_cache=not args.no_cache,
+        use_cache=not args.force,
         jobs=args.jobs,
         cache_dir=args.cache_dir,
+        timeout=args.timeout,
+        matrix=args.matrix,
+        variants=args.variants,
+        scheduler=args.scheduler or os.environ.get(SCHEDULER_VARIABLE) or None,
     )
+
+
+def run(args) -> int:
+    options = options_from_args(args)
     result = build_report(options)
     print(summary(result, options.resolved().root))
     return 0

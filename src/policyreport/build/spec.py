@@ -31,9 +31,13 @@ _REPORT_KEYS = {
     "lang_parameter",
     "sources",
     "topics",
+    "timeout",
 }
-_TOP_KEYS = {"report", "parameters", "notebook"}
+#: Seconds a cell may run before the build stops it (spec: [report] timeout; --timeout).
+DEFAULT_CELL_TIMEOUT = 300
+_TOP_KEYS = {"report", "parameters", "notebook", "variant"}
 _NOTEBOOK_KEYS = {"name", "file", "parameters"}
+_VARIANT_KEYS = {"name", "parameters"}
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,9 @@ class ReportSpec:
     # The report's scope: source file names and topic ids; empty means every one.
     sources: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    timeout: float = DEFAULT_CELL_TIMEOUT  # per cell, in seconds
+    # [[variant]] entries: (name, parameters), rendered by `build --variants`
+    variants: tuple[tuple[str, dict], ...] = ()
 
     @property
     def build_parameters(self) -> dict:
@@ -156,6 +163,10 @@ def load_spec(path: Path | str) -> ReportSpec:
     if not isinstance(lang_parameter, str) or not _PARAMETER.match(lang_parameter):
         raise _fail(path, "report.lang_parameter", "a Python identifier", lang_parameter)
 
+    timeout = report.get("timeout", DEFAULT_CELL_TIMEOUT)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise _fail(path, "report.timeout", "a positive number of seconds per cell", timeout)
+
     notebook_dir = report.get("notebook_dir", ".")
     if not isinstance(notebook_dir, str):
         raise _fail(path, "report.notebook_dir", "a directory relative to the spec", notebook_dir)
@@ -206,6 +217,27 @@ def load_spec(path: Path | str) -> ReportSpec:
             )
         notebooks.append(NotebookSpec(name=nb_name, path=nb_path, parameters=nb_parameters))
 
+    variants = []
+    entries = data.get("variant", [])
+    if not isinstance(entries, list):
+        raise _fail(path, "variant", "[[variant]] tables", entries)
+    for number, entry in enumerate(entries, start=1):
+        where = f"variant[{number}]"
+        if not isinstance(entry, dict):
+            raise _fail(path, where, "a [[variant]] table", entry)
+        _check_keys(path, entry, _VARIANT_KEYS, where)
+        variant_name = entry.get("name")
+        if not isinstance(variant_name, str) or not _NAME.match(variant_name):
+            raise _fail(path, f"{where}.name", "a folder name such as rate-high", variant_name)
+        if variant_name in {name for name, _ in variants}:
+            raise _fail(path, f"{where}.name", "a name used once", variant_name)
+        variant_parameters = _check_parameters(
+            path, entry.get("parameters", {}), f"{where}.parameters"
+        )
+        if not variant_parameters:
+            raise _fail(path, f"{where}.parameters", "at least one parameter", {})
+        variants.append((variant_name, variant_parameters))
+
     return ReportSpec(
         path=path.resolve(),
         name=name,
@@ -216,6 +248,8 @@ def load_spec(path: Path | str) -> ReportSpec:
         notebooks=tuple(notebooks),
         sources=sources,
         topics=topics,
+        timeout=float(timeout),
+        variants=tuple(variants),
     )
 
 
