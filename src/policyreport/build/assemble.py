@@ -563,7 +563,7 @@ def used_characters(html: str) -> str:
     soup = _soup(html)
     chars = set(soup.get_text())
     for tag in soup.find_all(True):
-        for attribute in ("alt", "title", "data-label", "placeholder"):
+        for attribute in ("alt", "title", "data-label", "data-tip", "placeholder"):
             if tag.has_attr(attribute):
                 chars.update(str(tag[attribute]))
     for style in soup.find_all("style"):
@@ -586,12 +586,14 @@ def assemble_html(
     font_path: Path | None = None,
     cache_dir: Path | None = None,
     version: str = "",
+    editions: dict[str, str] | None = None,
 ) -> str:
-    """The complete report in one language, as an HTML string."""
+    """The complete report in one language, as an HTML string. `editions`: language -> file
+    name of each edition beside this one (a link to the others heads the report)."""
     from jinja2 import Environment, StrictUndefined
     from markupsafe import Markup
 
-    from policyreport.build import fontembed
+    from policyreport.build import apparatus, fontembed
 
     t = strings(lang)
     chapters = []
@@ -636,6 +638,10 @@ def assemble_html(
     for chapter in chapters:
         for element in chapter.elements:
             _check_links(element, ids, {**ref_labels, **number_labels}, origin, titles)
+    readers = _readers_apparatus(
+        chapters, all_elements, number_labels, dataset, lang, ref_labels, t, data_files, data_dir
+    )
+    for chapter in chapters:
         chapter.html = "\n".join(str(element) for element in chapter.elements)
 
     environment = Environment(
@@ -662,7 +668,18 @@ def assemble_html(
         # a report over several sources says which one each fact comes from
         name_sources=len(sources) > 1,
         data_files=data_file_records(data_files, data_dir.parent),
+        editions=apparatus.editions(lang, editions or {}, _all_strings()),
+        **readers,
         **context,
+    )
+    render_context["cite"] = apparatus.citation_text(
+        title=title,
+        metas=[dict(source.meta) for source in dataset.sources],
+        lang=lang,
+        version=version,
+        date=render_context["date"],
+        checksum=render_context["checksum"],
+        t=t,
     )
     draft = template.render(font_face="", **render_context)
     _check_unique_ids(draft)
@@ -670,6 +687,25 @@ def assemble_html(
         font_path or fontembed.cjk_font_path(), used_characters(draft), cache_dir
     )
     return template.render(font_face=Markup(fontembed.font_face_css(font)), **render_context)
+
+
+def _all_strings() -> dict[str, dict]:
+    return tomllib.loads(_template_text("strings.toml"))
+
+
+def _readers_apparatus(
+    chapters, elements, number_labels, dataset, lang, ref_labels, t, data_files, data_dir
+) -> dict:
+    """Tips and citation ids on the prose's number links (policyreport.build.apparatus), and
+    what the template shows of them: back-links per appendix row, the downloads."""
+    from policyreport.build import apparatus
+
+    tips = apparatus.source_tips(dataset, lang, ref_labels, t)
+    return {
+        "citations": apparatus.mark_citations(chapters, tips),
+        "downloads": apparatus.data_downloads(data_files, Path(data_dir), t)
+        + apparatus.chart_downloads(elements, number_labels, t),
+    }
 
 
 def _check_unique_ids(html: str) -> None:
