@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from reading_text import ids_in_text, internal_ids, visible_text
 
+from policyreport import paths
 from policyreport.build import apparatus
 from policyreport.build.assemble import strings
+from policyreport.build.spec import load_spec
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
@@ -182,3 +185,69 @@ def test_the_data_tables_download_as_csv(tmp_path, font_cache):
     prefix = "data:text/csv;charset=utf-8;base64,"
     assert facts["href"].startswith(prefix)
     assert base64.b64decode(facts["href"][len(prefix) :]) == b"id,value\nf_exports,9210000000\n"
+
+
+# --- words instead of internal ids ------------------------------------------------------------
+
+
+def test_appendix_links_read_as_labels(en):
+    # the fact's assumption, the derived figure's inputs and its caveat link: labels, not ids
+    assert [a.get_text() for a in en.select("#fact-f_exports a.ref")] == ["A1"]
+    assert [a.get_text() for a in en.select("#derived-d_share a.ref")] == ["F2", "F1"]
+    assert [a.get_text() for a in en.select("ul.caveats a.ref")] == ["D1"]
+    # the id stays for analysts, as code in its own field
+    assert en.select_one("#fact-f_exports .id code").get_text() == "f_exports"
+
+
+def test_ids_in_the_data_prose_become_labels():
+    labels = {"page_year": "A1", "wh_exec_2025": "F13", "wh_exec_2025_yoy": "F14"}
+    assert apparatus.with_labels("inferred (page_year); see wh_exec_2025_yoy.", labels) == (
+        "inferred (A1); see F14."
+    )
+    # only whole ids: a longer id or a word that contains one is left alone
+    assert apparatus.with_labels("wh_exec_2025_cny and page_years", labels) == (
+        "wh_exec_2025_cny and page_years"
+    )
+
+
+def test_articles_are_named_by_headline_or_kind(tmp_path):
+    from types import SimpleNamespace
+
+    page = tmp_path / "page.txt"
+    (tmp_path / "page.layout.json").write_text(
+        '{"articles": ['
+        '{"id": "lead", "kind": "article", "headline": "头条"},'
+        '{"id": "lead-photo", "kind": "caption", "inserted_in": "lead"},'
+        '{"id": "other-photo", "kind": "caption"},'
+        '{"id": "odd", "kind": "unknown_kind"}]}',
+        "utf-8",
+    )
+    names = apparatus.article_names([SimpleNamespace(path=page)], strings("en"))
+    assert names == {
+        ("page.txt", "lead"): "《头条》",
+        ("page.txt", "lead-photo"): "photo caption in 《头条》",
+        ("page.txt", "other-photo"): "photo caption",
+    }
+    zh = apparatus.article_names([SimpleNamespace(path=page)], strings("zh"))
+    assert zh[("page.txt", "lead-photo")] == "《头条》中的图片说明"
+
+
+# --- the real report: what its readers see --------------------------------------------------
+
+SPEC = load_spec(paths.REPORT / "report.toml")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", SPEC.languages)
+def test_readers_meet_no_internal_id_outside_the_chapters_sentences(built_report, lang):
+    html = (built_report[0] / f"{SPEC.name}.{lang}.html").read_text("utf-8")
+    doc = BeautifulSoup(html, "html.parser")
+    ids = internal_ids()
+    # the appendices and the title block: none (the analysts' id field is code)
+    for part in doc.select("header, .appendices"):
+        found = ids_in_text(visible_text(str(part), skip=("code",)), ids)
+        assert found == [], found[:10]
+    # the chapters' own sentences still name the year assumption and the exchange-rate
+    # parameter (page_year, usd_cny): 8 in each edition when this was measured (issue 10)
+    main = ids_in_text(visible_text(str(doc.select_one("main"))), ids)
+    assert len(main) <= 8, main

@@ -47,6 +47,7 @@ def source_tips(dataset, lang: str, labels: dict[str, str], t: dict) -> dict[str
         return t["link_title"].format(label=name, subject=value)
 
     qualifiers = t.get("qualifier_words", {})
+    ids = id_labels(labels)
     tips = {}
     for anchor, label in labels.items():
         kind, ident = anchor.split("-", 1)
@@ -54,6 +55,7 @@ def source_tips(dataset, lang: str, labels: dict[str, str], t: dict) -> dict[str
         frame = {"fact": dataset.facts, "derived": dataset.derived}.get(kind, dataset.assumptions)
         row = _row(frame, ident)
         subject = _localised(row, "label" if kind == "assumption" else "subject", lang)
+        subject = with_labels(subject, ids)
         lines = [line(label, subject) if subject else label]
         if kind == "fact" and _text(row.get("quote")):
             lines.append(line(t["quote"], f"「{_text(row['quote'])}」"))
@@ -217,3 +219,55 @@ def citation_text(
         date=date or "—",
         checksum=checksum,
     )
+
+
+# --- words instead of internal ids ------------------------------------------------------------
+
+
+def article_names(sources, t: dict) -> dict[tuple[str, str], str]:
+    """(source file name, article id) -> how a reader knows the article: its headline in
+    《》, else what kind of text it is (a photo caption), with its host article's headline when
+    the layout inserted it in one. From each source's layout file; none, no names."""
+    import json
+
+    from policyreport.data.sources import layout_path
+
+    kinds = t.get("article_kinds", {})
+    names = {}
+    for source in sources:
+        path = layout_path(source.path)
+        if not path.is_file():
+            continue
+        articles = json.loads(path.read_text("utf-8")).get("articles", [])
+        headlines = {a["id"]: _text(a.get("headline")) for a in articles}
+        for article in articles:
+            headline = headlines[article["id"]]
+            if headline:
+                name = f"《{headline}》"
+            else:
+                name = kinds.get(article.get("kind"), "")
+                host = headlines.get(article.get("inserted_in") or article.get("relates_to"))
+                if name and host:
+                    name = t["article_in"].format(kind=name, host=f"《{host}》")
+            if name:
+                names[(Path(source.path).name, article["id"])] = name
+    return names
+
+
+def with_labels(text: str, labels: dict[str, str]) -> str:
+    """Prose of the data (a note, a caveat, a basis) with each id of a fact, derived figure or
+    assumption replaced by its label: "(page_year)" reads "(A1)"."""
+    if not text or not labels:
+        return text
+    pattern = _id_pattern(tuple(sorted(labels, key=len, reverse=True)))
+    return pattern.sub(lambda match: labels[match.group(0)], text)
+
+
+def _id_pattern(ids: tuple[str, ...]):
+    alternatives = "|".join(re.escape(ident) for ident in ids)
+    return re.compile(rf"(?<![A-Za-z0-9_-])(?:{alternatives})(?![A-Za-z0-9_-])")
+
+
+def id_labels(labels: dict[str, str]) -> dict[str, str]:
+    """id -> label (F13) from the assembler's anchor -> label map."""
+    return {anchor.split("-", 1)[1]: label for anchor, label in labels.items()}

@@ -370,15 +370,21 @@ def _ref_link(ident: str, dataset, labels: dict[str, str], titles: dict[str, str
     title_attribute = f' title="{escape(title)}"' if title else ""
     return Markup(
         f'<a class="ref" href="#{escape(anchor)}" data-{kind}="{escape(ident)}" '
-        f'data-label="{escape(labels.get(anchor, ""))}"{title_attribute}>{escape(ident)}</a>'
+        f'data-label="{escape(labels.get(anchor, ""))}"{title_attribute}>'
+        f"{escape(labels.get(anchor, ident))}</a>"
     )
 
 
 def appendix_context(dataset, lang: str, labels: dict[str, str], t: dict) -> dict:
+    from policyreport.build import apparatus
+
     sources = list(dataset.sources)
     titles = link_titles(dataset, lang, labels, t)
     qualifiers = t.get("qualifier_words", {})
     quality = t.get("quality_words", {})
+    # readers see labels and words, not ids (policyreport.build.apparatus)
+    articles = apparatus.article_names(sources, t)
+    ids = apparatus.id_labels(labels)
 
     facts = []
     for row in _rows(dataset.facts):
@@ -394,7 +400,10 @@ def appendix_context(dataset, lang: str, labels: dict[str, str], t: dict) -> dic
                 "period": _text(row.get("period")),
                 "quote": _text(row.get("quote")),
                 "quote_lang": _source_lang(sources, _text(row.get("source"))),
-                "article": _text(row.get("article")),
+                "article": articles.get(
+                    (_text(row.get("source")), _text(row.get("article"))),
+                    _text(row.get("article")),
+                ),
                 "source": _text(row.get("source")),
                 "source_anchor": source_anchor(_text(row.get("source"))),
                 "assumption": (
@@ -402,7 +411,7 @@ def appendix_context(dataset, lang: str, labels: dict[str, str], t: dict) -> dic
                     if not _blank(row.get("assumption"))
                     else ""
                 ),
-                "note": _text(row.get("note")),
+                "note": apparatus.with_labels(_text(row.get("note")), ids),
             }
         )
 
@@ -414,7 +423,7 @@ def appendix_context(dataset, lang: str, labels: dict[str, str], t: dict) -> dic
         inputs = [
             _ref_link(ident, dataset, labels, titles) for ident in _text(row["inputs"]).split()
         ]
-        caveat = _localised(row, "caveat", lang)
+        caveat = apparatus.with_labels(_localised(row, "caveat", lang), ids)
         derived.append(
             {
                 "anchor": anchor,
@@ -454,11 +463,11 @@ def appendix_context(dataset, lang: str, labels: dict[str, str], t: dict) -> dic
                 "anchor": anchor,
                 "label": labels[anchor],
                 "id": row["id"],
-                "subject": _localised(row, "label", lang),
+                "subject": apparatus.with_labels(_localised(row, "label", lang), ids),
                 "parameter": _text(row.get("parameter")),
                 "value": format_value(dataset.figure(row["id"]), lang),
                 "overridden": overridden,
-                "basis": _localised(row, "basis", lang),
+                "basis": apparatus.with_labels(_localised(row, "basis", lang), ids),
                 "quality": quality.get(_text(row.get("quality")), _text(row.get("quality"))),
             }
         )
@@ -470,7 +479,7 @@ def appendix_context(dataset, lang: str, labels: dict[str, str], t: dict) -> dic
                 "anchor": f"exclusion-{number}",
                 "mention": _text(row.get("mention")),
                 "context": _text(row.get("context")),
-                "reason": _text(row.get("reason")),
+                "reason": apparatus.with_labels(_text(row.get("reason")), ids),
                 "source": _text(row.get("source")),
                 "quote_lang": _source_lang(sources, _text(row.get("source"))),
             }
