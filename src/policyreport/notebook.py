@@ -286,11 +286,7 @@ class Context:
 
     def source(self, figures: Sequence[Figure]) -> str:
         """The source line of a chart of `figures`, in the notebook's language."""
-        from policyreport.data.dataset import figure_labels
-
-        # readers see the labels the report's appendices print (F13), not ids
-        labels = figure_labels(self.ds)
-        return charts.source_line(self.source_names[self.lang], figures, self.lang, labels)
+        return charts.source_line(self.source_names[self.lang], figures, self.lang)
 
     def hbar(
         self,

@@ -167,11 +167,6 @@ def test_source_line():
     assert charts.source_line("经济日报版面", [IMPLIED, LEVEL], "zh") == (
         "资料来源：经济日报版面；数据编号：d_2024、f_2025；推算值由policyreport计算"
     )
-    # with the report's labels (what its appendices print), readers see no ids
-    labels = {"f_exact": "F3", "f_bound": "F7", "d_2024": "D1"}
-    assert charts.source_line("Economic Daily page", [EXACT, AT_LEAST], "en", labels) == (
-        "Source: Economic Daily page; figures F3, F7"
-    )
 
 
 def test_wrap_breaks_chinese_anywhere_and_english_at_spaces():

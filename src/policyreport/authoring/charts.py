@@ -615,15 +615,11 @@ SOURCE_WORDS = {
 }
 
 
-def source_line(
-    name: str, figures: Sequence[Figure], lang: str, labels: dict[str, str] | None = None
-) -> str:
-    """'Source: <name>; figures F13, D1; implied values computed by policyreport' (the last
-    part only when a figure is derived), in the chart's language. `labels` (id -> label, as
-    the report's appendices print them) names each figure; without, its id."""
+def source_line(name: str, figures: Sequence[Figure], lang: str) -> str:
+    """'Source: <name>; figures a, b; implied values computed by policyreport' (the last part
+    only when a figure is derived), in the chart's language."""
     words = SOURCE_WORDS[check_lang(lang)]
-    labels = labels or {}
-    ids = list(dict.fromkeys(labels.get(fig.id, fig.id) for fig in figures))
+    ids = list(dict.fromkeys(fig.id for fig in figures))
     parts = [words["source"].format(name=name)]
     if ids:
         parts.append(words["figures"].format(ids=words["list"].join(ids)))

@@ -35,6 +35,7 @@ from pathlib import Path
 from policyreport.errors import BuildError
 
 REPORT_KINDS = ("heading", "paragraph", "figure", "table", "note")
+REF_PREFIXES = {"fact": "F", "derived": "D", "assumption": "A"}
 HTML_LANG = {"zh": "zh-Hans", "en": "en"}
 APPENDIX_LETTERS = {
     "facts": "A",
@@ -323,12 +324,15 @@ def data_file_records(files_: list[Path], base: Path) -> list[DataFile]:
 
 def _label_map(dataset) -> dict[str, str]:
     """anchor id -> label: F1… for facts, D1… for derived figures, A1… for assumptions."""
-    from policyreport.data.dataset import figure_labels
-
-    return {
-        f"{dataset.figure(ident).ref}-{ident}": label
-        for ident, label in figure_labels(dataset).items()
-    }
+    labels = {}
+    for kind, frame in (
+        ("fact", dataset.facts),
+        ("derived", dataset.derived),
+        ("assumption", dataset.assumptions),
+    ):
+        for number, row in enumerate(_rows(frame), start=1):
+            labels[f"{kind}-{row['id']}"] = f"{REF_PREFIXES[kind]}{number}"
+    return labels
 
 
 def link_titles(dataset, lang: str, labels: dict[str, str], t: dict) -> dict[str, str]:

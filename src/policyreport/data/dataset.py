@@ -140,20 +140,3 @@ def load_dataset(data_dir: Path | str | None = None, overrides: dict | None = No
         sources=sources,
         figures=figures,
     )
-
-
-# The short label a reader sees for each figure (F1 …, D1 …, A1 …): its place in its file.
-LABEL_PREFIXES = {"facts": "F", "derived": "D", "assumptions": "A"}
-
-
-def figure_labels(dataset: Dataset) -> dict[str, str]:
-    """id -> label: F1… for facts, D1… for derived figures, A1… for assumptions, numbered in
-    file order. The report's appendices and chart source lines cite these labels."""
-    labels = {}
-    for name, prefix in LABEL_PREFIXES.items():
-        frame = getattr(dataset, name)
-        if frame is None or len(frame) == 0:
-            continue
-        for number, ident in enumerate(frame["id"], start=1):
-            labels[str(ident)] = f"{prefix}{number}"
-    return labels
