@@ -155,8 +155,8 @@ def test_each_chart_downloads_as_svg(en):
 
 def test_a_figure_with_a_png_offers_it_and_keeps_it_once():
     figure = BeautifulSoup(
-        '<figure data-report="figure" id="fig-x" data-png="data:image/png;base64,iVBORw0K">'
-        '<img src="data:image/svg+xml;base64,PHN2Zy8+" alt="x"></figure>',
+        '<figure data-report="figure" id="fig-x"><img src="data:image/svg+xml;base64,PHN2Zy8+" '
+        'alt="x" data-png="data:image/png;base64,iVBORw0K"></figure>',
         "html.parser",
     ).figure
     shown = apparatus.chart_downloads([figure], {"fig-x": "Figure 3"}, strings("en"))
@@ -164,7 +164,7 @@ def test_a_figure_with_a_png_offers_it_and_keeps_it_once():
         ("fig-x.svg", "Figure 3 (SVG)", 6),  # "<svg/>"
         ("fig-x.png", "Figure 3 (PNG)", 6),  # the PNG signature's first six bytes
     ]
-    assert not figure.has_attr("data-png")
+    assert not figure.img.has_attr("data-png")
 
 
 def test_the_data_tables_download_as_csv(tmp_path, font_cache):

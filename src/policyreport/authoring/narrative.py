@@ -183,7 +183,7 @@ def figure_html(
 ) -> Html:
     """`<figure data-report="figure" id="fig-…"><img src="data:image/svg+xml;base64,…"
     alt="…"><figcaption>…</figcaption></figure>`; alt text is required. `png_bytes`, when
-    given, rides along as `data-png` (a data: URI the report offers for download)."""
+    given, rides along as the image's `data-png` (a data: URI the report offers for download)."""
     if not alt or not str(alt).strip():
         raise ValueError(f"figure {id!r} needs alt text describing what the chart shows")
     if not caption or not str(caption).strip():
@@ -195,8 +195,8 @@ def figure_html(
         else ""
     )
     return emit(
-        f'<figure data-report="figure" id="{_attr(_prefixed(id, "fig-"))}"{png}>'
-        f'<img src="data:image/svg+xml;base64,{data}" alt="{_attr(alt)}">'
+        f'<figure data-report="figure" id="{_attr(_prefixed(id, "fig-"))}">'
+        f'<img src="data:image/svg+xml;base64,{data}" alt="{_attr(alt)}"{png}>'
         f"<figcaption>{_text(caption)}</figcaption></figure>"
     )
 

@@ -155,8 +155,8 @@ _SVG_URI = re.compile(r"^data:image/svg\+xml;base64,")
 
 
 def chart_downloads(elements: list, number_labels: dict[str, str], t: dict) -> list[Download]:
-    """Each chart's SVG as it is embedded and its PNG when the figure carries one as
-    `data-png` (taken off the figure: the page holds it once, in the download link), named
+    """Each chart's SVG as it is embedded and its PNG when the image carries one as
+    `data-png` (taken off the image: the page holds it once, in the download link), named
     after the figure's id."""
     shown = []
     for top in elements:
@@ -168,7 +168,7 @@ def chart_downloads(elements: list, number_labels: dict[str, str], t: dict) -> l
         label = number_labels.get(top["id"], top["id"])
         size = len(base64.b64decode(_SVG_URI.sub("", image["src"])))
         shown.append(Download(f"{top['id']}.svg", image["src"], f"{label} (SVG)", size))
-        png = top.attrs.pop("data-png", "")
+        png = image.attrs.pop("data-png", "")
         if png.startswith("data:image/png;base64,"):
             size = len(base64.b64decode(png.split(",", 1)[1]))
             shown.append(Download(f"{top['id']}.png", png, f"{label} (PNG)", size))
