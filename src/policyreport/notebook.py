@@ -360,7 +360,8 @@ class Context:
         values = self._values(placeholders)
         caption = narrative.render(self.t(caption_zh, caption_en), self.lang, **values)
         alt = narrative.render(self.t(alt_zh, alt_en), self.lang, link=False, **values)
-        return narrative.figure_html(svg, f"fig-{name}", caption, str(alt))
+        png = charts.saved_png(name, self.lang, self.figures_dir)
+        return narrative.figure_html(svg, f"fig-{name}", caption, str(alt), png_bytes=png)
 
 
 def injected_by_papermill(path: Path) -> dict:

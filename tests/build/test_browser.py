@@ -407,3 +407,147 @@ def test_phone_check_sees_a_wide_element(browser, tmp_path):
     assert layout["clientWidth"] == PHONE["viewport"]["width"]
     assert len(layout["outside"]) == 1 and re.match(r"p \[", layout["outside"][0])
     assert layout["scrollWidth"] > PHONE["viewport"]["width"]
+
+
+# --- the reader's apparatus (policyreport.build.apparatus) -----------------------------------
+
+
+def _tip(page, selector: str) -> str:
+    """What the ::after box of a number link shows, as the browser computed it."""
+    return page.evaluate(
+        "sel => getComputedStyle(document.querySelector(sel), '::after').content", selector
+    )
+
+
+@pytest.mark.parametrize("lang", SPEC.languages)
+def test_pointing_at_or_focusing_a_number_shows_its_source(browser, built_report, lang):
+    visit = open_report(browser, report_html(built_report, lang), **DESKTOP)
+    try:
+        page = visit.page
+        numbers = page.locator("main p a.ref[data-tip]")
+        assert numbers.count() >= 20, numbers.count()
+        first, second = numbers.nth(0), numbers.nth(1)
+        first_id, second_id = first.get_attribute("id"), second.get_attribute("id")
+        assert _tip(page, f"#{first_id}") == "none"  # nothing shown until pointed at
+        first.hover()
+        shown = _tip(page, f"#{first_id}")
+        # the quote of the appendix row the number links to, verbatim, is in what is shown
+        row = first.get_attribute("href")
+        quote = page.locator(f"{row} q").first.text_content()
+        assert quote and quote in shown, (quote, shown)
+        assert first.get_attribute("data-tip").split("\n")[0] in shown
+        page.mouse.move(0, 0)
+        second.focus()
+        assert _tip(page, f"#{second_id}") != "none"
+        assert second.get_attribute("data-tip").split("\n")[0] in _tip(page, f"#{second_id}")
+        assert visit.errors == []
+    finally:
+        visit.page.context.close()
+
+
+@pytest.mark.parametrize("lang", SPEC.languages)
+def test_every_back_link_lands_on_a_citation(browser, built_report, lang):
+    visit = open_report(browser, report_html(built_report, lang), **DESKTOP)
+    try:
+        page = visit.page
+        landings = page.evaluate(
+            """() => [...document.querySelectorAll('.appendix a.back')].map(a => {
+                const el = document.getElementById(a.hash.slice(1));
+                return {
+                    row: a.closest('tr').id,
+                    citation: !!el && el.matches('main a.ref'),
+                    to_row: !!el && el.getAttribute('href') === '#' + a.closest('tr').id,
+                };
+            })"""
+        )
+        assert len(landings) >= 50, len(landings)
+        wrong = [x["row"] for x in landings if not (x["citation"] and x["to_row"])]
+        assert wrong == []
+        back = page.locator(".appendix a.back").nth(5)
+        href = back.get_attribute("href")
+        back.click()
+        page.wait_for_function("href => location.hash === href", arg=href, timeout=5000)
+        landed = page.evaluate(
+            """id => {
+                const el = document.getElementById(id);
+                const box = el.getBoundingClientRect();
+                return {target: el.matches(':target'), main: !!el.closest('main'),
+                        visible: box.top >= -1 && box.bottom <= innerHeight + 1};
+            }""",
+            href[1:],
+        )
+        assert landed == {"target": True, "main": True, "visible": True}
+    finally:
+        visit.page.context.close()
+
+
+@pytest.mark.parametrize("lang", SPEC.languages)
+def test_the_language_link_opens_the_other_edition(browser, built_report, lang):
+    visit = open_report(browser, report_html(built_report, lang), **DESKTOP)
+    try:
+        page = visit.page
+        links = page.locator("header nav.editions a")
+        assert links.count() == len(SPEC.languages) - 1
+        links.first.click()
+        page.wait_for_load_state("load")
+        other = [x for x in SPEC.languages if x != lang][0]
+        assert page.url.endswith(f"{SPEC.name}.{other}.html"), page.url
+        assert page.evaluate("() => document.documentElement.lang").startswith(other)
+        assert page.locator("header nav.editions a").first.get_attribute("href") == (
+            f"{SPEC.name}.{lang}.html"
+        )
+        assert visit.blocked == []
+    finally:
+        visit.page.context.close()
+
+
+@pytest.mark.parametrize("lang", SPEC.languages)
+def test_data_and_charts_download_from_the_page(browser, built_report, lang):
+    visit = open_report(browser, report_html(built_report, lang), **DESKTOP)
+    try:
+        files = visit.page.evaluate(
+            """() => [...document.querySelectorAll('a[download]')].map(a => [
+                a.getAttribute('download'), a.getAttribute('href').split(',')[0]])"""
+        )
+        charts = visit.page.locator('main figure[data-report="figure"]').count()
+    finally:
+        visit.page.context.close()
+    kinds = {name.rsplit(".", 1)[1] for name, _ in files}
+    assert kinds == {"csv", "svg", "png"}
+    assert {name for name, _ in files} >= {"facts.csv", "derived.csv", "assumptions.csv"}
+    assert sum(name.endswith(".svg") for name, _ in files) == charts
+    assert sum(name.endswith(".png") for name, _ in files) == charts
+    assert all(head.startswith("data:") and head.endswith(";base64") for _, head in files)
+
+
+# On a phone: no justified paragraph (CJK lines open gaps), a chart never narrower than the
+# width at which its 7.5 pt source line reads (36rem: about 9 px), and a box that scrolls
+# sideways shows a cue (shadows drawn by background gradients).
+PHONE_LAYOUT = """() => {
+    const scrolls = el => el.scrollWidth > el.clientWidth + 1;
+    return {
+        justified: [...document.querySelectorAll('main p')]
+            .filter(p => getComputedStyle(p).textAlign === 'justify').length,
+        charts: [...document.querySelectorAll('main figure[data-report="figure"] img')]
+            .map(img => Math.round(img.getBoundingClientRect().width)),
+        uncued: [...document.querySelectorAll('main figure')]
+            .filter(f => scrolls(f) && !/gradient/.test(getComputedStyle(f).backgroundImage))
+            .map(f => f.id),
+        scrolling: [...document.querySelectorAll('main figure')].filter(scrolls).length,
+    };
+}"""
+
+
+@pytest.mark.parametrize("lang", SPEC.languages)
+def test_a_phone_reads_ragged_right_with_readable_charts_and_scroll_cues(
+    browser, built_report, lang
+):
+    visit = open_report(browser, report_html(built_report, lang), **PHONE)
+    try:
+        layout = visit.page.evaluate(PHONE_LAYOUT)
+    finally:
+        visit.page.context.close()
+    assert layout["justified"] == 0
+    assert layout["charts"] and min(layout["charts"]) >= 36 * 16, layout["charts"]
+    assert layout["scrolling"] >= len(layout["charts"])
+    assert layout["uncued"] == []

@@ -245,3 +245,31 @@ def test_every_link_names_its_destination(report, lang):
         if target in titles:  # a number: its label and what it measures, "F13: …"
             assert described == titles[target]
             assert re.match(r"[FDA]\d+(: |：)\S", described), described
+
+
+def _flat(text: str) -> str:
+    """Text without whitespace or the printed reference marks (F13, D2, A1), for finding the
+    HTML's words in what pypdf extracts of a page."""
+    return "".join(re.sub(r"[FDA]\d+", "", text).split())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_note_is_kept_with_what_it_comments(report, lang):
+    # A note's first words are on the page where the element before it ends, so that no page
+    # opens with a note cut off from its paragraph.
+    pages = [_flat(page.extract_text()) for page in PdfReader(report(lang, "pdf")).pages]
+    notes = html_of(report, lang).select('main [data-report="note"]')
+    assert len(notes) >= 5
+    apart = []
+    for note in notes:
+        before = note.find_previous_sibling()
+        if before is None:
+            continue
+        # a table ends with its last row (its caption prints above it)
+        last = before.select("tr")[-1] if before.select("tr") else before
+        head, tail = _flat(note.get_text())[:24], _flat(last.get_text())[-24:]
+        on = [n for n, text in enumerate(pages) if head in text]
+        assert on, f"note not found in the PDF: {note.get_text()[:40]!r}"
+        if not any(tail in pages[n] for n in on):
+            apart.append(f"page {on[0] + 1}: {note.get_text()[:30]!r}")
+    assert apart == []

@@ -558,10 +558,7 @@ def save(
     check_lang(lang)
     if not _NAME.match(name):
         raise ValueError(f"chart name {name!r}: use letters, digits, - and _")
-    base = Path(figures_dir) if figures_dir is not None else paths.FIGURES
-    if not base.is_absolute():
-        base = paths.ROOT / base
-    out = base / lang
+    out = _out_dir(lang, figures_dir)
     out.mkdir(parents=True, exist_ok=True)
     rc = {"svg.hashsalt": HASHSALT, "svg.fonttype": "path", "svg.id": None}
     try:
@@ -577,6 +574,18 @@ def save(
     _write_if_changed(out / f"{name}.svg", data)
     _write_if_changed(out / f"{name}.png", png.getvalue())
     return data
+
+
+def _out_dir(lang: str, figures_dir: str | Path | None) -> Path:
+    base = Path(figures_dir) if figures_dir is not None else paths.FIGURES
+    if not base.is_absolute():
+        base = paths.ROOT / base
+    return base / lang
+
+
+def saved_png(name: str, lang: str, figures_dir: str | Path | None = None) -> bytes:
+    """The PNG that save() wrote beside the SVG (the report offers it for download)."""
+    return (_out_dir(check_lang(lang), figures_dir) / f"{name}.png").read_bytes()
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:

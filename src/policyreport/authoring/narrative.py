@@ -178,17 +178,25 @@ def _prefixed(ident: str, prefix: str) -> str:
     return ident if ident.startswith(prefix) else prefix + ident
 
 
-def figure_html(svg_bytes: bytes, id: str, caption: str | Html, alt: str) -> Html:
+def figure_html(
+    svg_bytes: bytes, id: str, caption: str | Html, alt: str, png_bytes: bytes | None = None
+) -> Html:
     """`<figure data-report="figure" id="fig-…"><img src="data:image/svg+xml;base64,…"
-    alt="…"><figcaption>…</figcaption></figure>`; alt text is required."""
+    alt="…"><figcaption>…</figcaption></figure>`; alt text is required. `png_bytes`, when
+    given, rides along as the image's `data-png` (a data: URI the report offers for download)."""
     if not alt or not str(alt).strip():
         raise ValueError(f"figure {id!r} needs alt text describing what the chart shows")
     if not caption or not str(caption).strip():
         raise ValueError(f"figure {id!r} needs a caption")
     data = base64.b64encode(svg_bytes).decode("ascii")
+    png = (
+        f' data-png="data:image/png;base64,{base64.b64encode(png_bytes).decode("ascii")}"'
+        if png_bytes
+        else ""
+    )
     return emit(
         f'<figure data-report="figure" id="{_attr(_prefixed(id, "fig-"))}">'
-        f'<img src="data:image/svg+xml;base64,{data}" alt="{_attr(alt)}">'
+        f'<img src="data:image/svg+xml;base64,{data}" alt="{_attr(alt)}"{png}>'
         f"<figcaption>{_text(caption)}</figcaption></figure>"
     )
 

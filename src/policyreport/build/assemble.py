@@ -370,15 +370,21 @@ def _ref_link(ident: str, dataset, labels: dict[str, str], titles: dict[str, str
     title_attribute = f' title="{escape(title)}"' if title else ""
     return Markup(
         f'<a class="ref" href="#{escape(anchor)}" data-{kind}="{escape(ident)}" '
-        f'data-label="{escape(labels.get(anchor, ""))}"{title_attribute}>{escape(ident)}</a>'
+        f'data-label="{escape(labels.get(anchor, ""))}"{title_attribute}>'
+        f"{escape(labels.get(anchor, ident))}</a>"
     )
 
 
 def appendix_context(dataset, lang: str, labels: dict[str, str], t: dict) -> dict:
+    from policyreport.build import apparatus
+
     sources = list(dataset.sources)
     titles = link_titles(dataset, lang, labels, t)
     qualifiers = t.get("qualifier_words", {})
     quality = t.get("quality_words", {})
+    # readers see labels and words, not ids (policyreport.build.apparatus)
+    articles = apparatus.article_names(sources, t)
+    ids = apparatus.id_labels(labels)
 
     facts = []
     for row in _rows(dataset.facts):
@@ -394,7 +400,10 @@ def appendix_context(dataset, lang: str, labels: dict[str, str], t: dict) -> dic
                 "period": _text(row.get("period")),
                 "quote": _text(row.get("quote")),
                 "quote_lang": _source_lang(sources, _text(row.get("source"))),
-                "article": _text(row.get("article")),
+                "article": articles.get(
+                    (_text(row.get("source")), _text(row.get("article"))),
+                    _text(row.get("article")),
+                ),
                 "source": _text(row.get("source")),
                 "source_anchor": source_anchor(_text(row.get("source"))),
                 "assumption": (
@@ -402,7 +411,7 @@ def appendix_context(dataset, lang: str, labels: dict[str, str], t: dict) -> dic
                     if not _blank(row.get("assumption"))
                     else ""
                 ),
-                "note": _text(row.get("note")),
+                "note": apparatus.with_labels(_text(row.get("note")), ids),
             }
         )
 
@@ -414,7 +423,7 @@ def appendix_context(dataset, lang: str, labels: dict[str, str], t: dict) -> dic
         inputs = [
             _ref_link(ident, dataset, labels, titles) for ident in _text(row["inputs"]).split()
         ]
-        caveat = _localised(row, "caveat", lang)
+        caveat = apparatus.with_labels(_localised(row, "caveat", lang), ids)
         derived.append(
             {
                 "anchor": anchor,
@@ -454,11 +463,11 @@ def appendix_context(dataset, lang: str, labels: dict[str, str], t: dict) -> dic
                 "anchor": anchor,
                 "label": labels[anchor],
                 "id": row["id"],
-                "subject": _localised(row, "label", lang),
+                "subject": apparatus.with_labels(_localised(row, "label", lang), ids),
                 "parameter": _text(row.get("parameter")),
                 "value": format_value(dataset.figure(row["id"]), lang),
                 "overridden": overridden,
-                "basis": _localised(row, "basis", lang),
+                "basis": apparatus.with_labels(_localised(row, "basis", lang), ids),
                 "quality": quality.get(_text(row.get("quality")), _text(row.get("quality"))),
             }
         )
@@ -470,7 +479,7 @@ def appendix_context(dataset, lang: str, labels: dict[str, str], t: dict) -> dic
                 "anchor": f"exclusion-{number}",
                 "mention": _text(row.get("mention")),
                 "context": _text(row.get("context")),
-                "reason": _text(row.get("reason")),
+                "reason": apparatus.with_labels(_text(row.get("reason")), ids),
                 "source": _text(row.get("source")),
                 "quote_lang": _source_lang(sources, _text(row.get("source"))),
             }
@@ -563,7 +572,7 @@ def used_characters(html: str) -> str:
     soup = _soup(html)
     chars = set(soup.get_text())
     for tag in soup.find_all(True):
-        for attribute in ("alt", "title", "data-label", "placeholder"):
+        for attribute in ("alt", "title", "data-label", "data-tip", "placeholder"):
             if tag.has_attr(attribute):
                 chars.update(str(tag[attribute]))
     for style in soup.find_all("style"):
@@ -586,12 +595,14 @@ def assemble_html(
     font_path: Path | None = None,
     cache_dir: Path | None = None,
     version: str = "",
+    editions: dict[str, str] | None = None,
 ) -> str:
-    """The complete report in one language, as an HTML string."""
+    """The complete report in one language, as an HTML string. `editions`: language -> file
+    name of each edition beside this one (a link to the others heads the report)."""
     from jinja2 import Environment, StrictUndefined
     from markupsafe import Markup
 
-    from policyreport.build import fontembed
+    from policyreport.build import apparatus, fontembed
 
     t = strings(lang)
     chapters = []
@@ -636,6 +647,10 @@ def assemble_html(
     for chapter in chapters:
         for element in chapter.elements:
             _check_links(element, ids, {**ref_labels, **number_labels}, origin, titles)
+    readers = _readers_apparatus(
+        chapters, all_elements, number_labels, dataset, lang, ref_labels, t, data_files, data_dir
+    )
+    for chapter in chapters:
         chapter.html = "\n".join(str(element) for element in chapter.elements)
 
     environment = Environment(
@@ -662,7 +677,18 @@ def assemble_html(
         # a report over several sources says which one each fact comes from
         name_sources=len(sources) > 1,
         data_files=data_file_records(data_files, data_dir.parent),
+        editions=apparatus.editions(lang, editions or {}, _all_strings()),
+        **readers,
         **context,
+    )
+    render_context["cite"] = apparatus.citation_text(
+        title=title,
+        metas=[dict(source.meta) for source in dataset.sources],
+        lang=lang,
+        version=version,
+        date=render_context["date"],
+        checksum=render_context["checksum"],
+        t=t,
     )
     draft = template.render(font_face="", **render_context)
     _check_unique_ids(draft)
@@ -670,6 +696,25 @@ def assemble_html(
         font_path or fontembed.cjk_font_path(), used_characters(draft), cache_dir
     )
     return template.render(font_face=Markup(fontembed.font_face_css(font)), **render_context)
+
+
+def _all_strings() -> dict[str, dict]:
+    return tomllib.loads(_template_text("strings.toml"))
+
+
+def _readers_apparatus(
+    chapters, elements, number_labels, dataset, lang, ref_labels, t, data_files, data_dir
+) -> dict:
+    """Tips and citation ids on the prose's number links (policyreport.build.apparatus), and
+    what the template shows of them: back-links per appendix row, the downloads."""
+    from policyreport.build import apparatus
+
+    tips = apparatus.source_tips(dataset, lang, ref_labels, t)
+    return {
+        "citations": apparatus.mark_citations(chapters, tips),
+        "downloads": apparatus.data_downloads(data_files, Path(data_dir), t)
+        + apparatus.chart_downloads(elements, number_labels, t),
+    }
 
 
 def _check_unique_ids(html: str) -> None:

@@ -637,6 +637,8 @@ def _build_locked(spec, options, targets, out_dir, root, data_dir, timings, star
                     lang_parameter=target.spec.lang_parameter,
                     cache_dir=font_cache,
                     version=version,
+                    # each edition beside this one (also those a --lang build leaves alone)
+                    editions={other: f"{spec.name}.{other}.html" for other in target.spec.titles},
                 )
                 html_name = target.html_prefix / f"{spec.name}.{lang}.html"
                 pdf_name = target.html_prefix / f"{spec.name}.{lang}.pdf"

@@ -1,0 +1,273 @@
+"""The reader's apparatus around the assembled report: what a reader needs besides the prose.
+
+- the source one glance away: every number link of the prose carries `data-tip`, its label,
+  what it measures, its verbatim quote (or formula, or basis), period and qualifier, which the
+  stylesheet shows on hover and on keyboard focus (no script);
+- citations both ways: every number link of the prose gets an id (`cite-<anchor>-<n>`) and
+  each appendix row lists where it is cited (↑ §2.1), linking back to that very link;
+- a link to the other language's edition, a "how to cite" line and the data to download
+  (the data's CSV files and each chart's SVG as `data:` URIs with a download name).
+
+Everything is computed from the assembled elements and the Dataset: no clock, stable order.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+_REF_KINDS = ("fact", "derived", "assumption")
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).strip()
+
+
+def _row(frame, ident: str) -> dict:
+    if frame is None or ident not in getattr(frame, "index", ()):
+        return {}
+    row = frame.loc[ident]
+    return {key: row[key] for key in row.index}
+
+
+def _localised(row: dict, stem: str, lang: str) -> str:
+    return _text(row.get(f"{stem}_{lang}")) or _text(row.get(f"{stem}_en"))
+
+
+def source_tips(dataset, lang: str, labels: dict[str, str], t: dict) -> dict[str, str]:
+    """anchor id -> what pointing at a link to it shows: label and subject, then the quote (a
+    fact), the formula (a derived figure) or the basis (an assumption), then period and
+    qualifier; one item a line, the labels in the edition's language."""
+
+    def line(name: str, value: str) -> str:
+        return t["link_title"].format(label=name, subject=value)
+
+    qualifiers = t.get("qualifier_words", {})
+    ids = id_labels(labels)
+    tips = {}
+    for anchor, label in labels.items():
+        kind, ident = anchor.split("-", 1)
+        figure = dataset.figure(ident)
+        frame = {"fact": dataset.facts, "derived": dataset.derived}.get(kind, dataset.assumptions)
+        row = _row(frame, ident)
+        subject = _localised(row, "label" if kind == "assumption" else "subject", lang)
+        subject = with_labels(subject, ids)
+        lines = [line(label, subject) if subject else label]
+        if kind == "fact" and _text(row.get("quote")):
+            lines.append(line(t["quote"], f"「{_text(row['quote'])}」"))
+        elif kind == "derived":
+            formula = _localised(row, "formula", lang) or _text(row.get("formula"))
+            if formula:
+                lines.append(line(t["formula"], formula))
+        elif kind == "assumption" and _localised(row, "basis", lang):
+            lines.append(line(t["basis"], _localised(row, "basis", lang)))
+        facets = []
+        period = _text(getattr(figure, "period", "")) or _text(row.get("period"))
+        if period:
+            facets.append(line(t["period"], period))
+        qualifier = _text(getattr(figure, "qualifier", ""))
+        if qualifier and kind != "assumption":  # a value we chose has no qualifier of a source
+            facets.append(line(t["qualifier"], qualifiers.get(qualifier, qualifier)))
+        if facets:
+            lines.append(t["tip_sep"].join(facets))
+        tips[anchor] = "\n".join(lines)
+    return tips
+
+
+@dataclass
+class Citation:
+    id: str  # the id given to the citing link
+    section: str  # "§2.1"
+    heading: str  # the section's heading text
+
+
+def _ref_anchor(link) -> str | None:
+    href = link.get("href", "")
+    if "ref" not in (link.get("class") or []) or not href.startswith("#"):
+        return None
+    target = href[1:]
+    return target if target.split("-", 1)[0] in _REF_KINDS else None
+
+
+def mark_citations(chapters, tips: dict[str, str]) -> dict[str, list[Citation]]:
+    """Give every number link of the chapters an id and its tip; anchor -> its citations in
+    document order. Sections are numbered as read: chapter n, its h3 sections n.1, n.2 …"""
+    citations: dict[str, list[Citation]] = {}
+    for number, chapter in enumerate(chapters, start=1):
+        section, heading = f"§{number}", ""
+        subsection = 0
+        for element in chapter.elements:
+            for tag in [element, *element.find_all(True)]:
+                if tag.name == "h2":
+                    section, heading = f"§{number}", tag.get_text(" ", strip=True)
+                elif tag.name == "h3":
+                    subsection += 1
+                    section = f"§{number}.{subsection}"
+                    heading = tag.get_text(" ", strip=True)
+                elif tag.name == "a":
+                    anchor = _ref_anchor(tag)
+                    if anchor is None:
+                        continue
+                    cited = citations.setdefault(anchor, [])
+                    cite_id = f"cite-{anchor}-{len(cited) + 1}"
+                    tag["id"] = cite_id
+                    if anchor in tips:
+                        tag["data-tip"] = tips[anchor]
+                    cited.append(Citation(cite_id, section, heading))
+    return citations
+
+
+# --- downloads, editions, citation ----------------------------------------------------------
+
+
+@dataclass
+class Download:
+    name: str  # the file name the browser saves
+    href: str  # a data: URI
+    what: str  # the words of the link
+    size: int
+
+
+def _data_uri(mime: str, data: bytes) -> str:
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def data_downloads(data_files: list[Path], data_dir: Path, t: dict) -> list[Download]:
+    """The data's own tables (the CSV files at the top of data/), as they are in the
+    repository: facts, derived figures, assumptions, exclusions."""
+    shown = []
+    for path in data_files:
+        if path.suffix != ".csv" or path.parent != data_dir:
+            continue
+        data = path.read_bytes()
+        what = t.get("download_words", {}).get(path.stem, path.stem)
+        shown.append(
+            Download(path.name, _data_uri("text/csv;charset=utf-8", data), what, len(data))
+        )
+    return shown
+
+
+_SVG_URI = re.compile(r"^data:image/svg\+xml;base64,")
+
+
+def chart_downloads(elements: list, number_labels: dict[str, str], t: dict) -> list[Download]:
+    """Each chart's SVG as it is embedded and its PNG when the image carries one as
+    `data-png` (taken off the image: the page holds it once, in the download link), named
+    after the figure's id."""
+    shown = []
+    for top in elements:
+        if top.get("data-report") != "figure" or not top.get("id"):
+            continue
+        image = top.find("img")
+        if image is None or not _SVG_URI.match(image.get("src", "")):
+            continue
+        label = number_labels.get(top["id"], top["id"])
+        size = len(base64.b64decode(_SVG_URI.sub("", image["src"])))
+        shown.append(Download(f"{top['id']}.svg", image["src"], f"{label} (SVG)", size))
+        png = image.attrs.pop("data-png", "")
+        if png.startswith("data:image/png;base64,"):
+            size = len(base64.b64decode(png.split(",", 1)[1]))
+            shown.append(Download(f"{top['id']}.png", png, f"{label} (PNG)", size))
+    return shown
+
+
+@dataclass
+class Edition:
+    lang: str  # the edition's language (its lang attribute)
+    href: str  # relative: the sibling file
+    words: str  # in the edition's own language
+
+
+def editions(lang: str, names: dict[str, str], t_all: dict[str, dict]) -> list[Edition]:
+    """Links to the other languages' editions: lang -> file name beside this one."""
+    from policyreport.build.assemble import HTML_LANG
+
+    return [
+        Edition(HTML_LANG.get(other, other), href, t_all[other]["this_edition"])
+        for other, href in names.items()
+        if other != lang and other in t_all
+    ]
+
+
+def citation_text(
+    *, title: str, metas: list[dict], lang: str, version: str, date: str, checksum: str, t: dict
+) -> str:
+    """How to cite the report: title, source, version, data checksum and the data's date (the
+    latest publication date of its sources, never the clock). A source is named by its title
+    in the edition's language (`title_<lang>`; `title` is English) when it has one, else by its
+    publisher and date."""
+    named = []
+    for meta in metas:
+        source_title = _text(meta.get(f"title_{lang}")) or (
+            _text(meta.get("title")) if lang == "en" else ""
+        )
+        publisher = _text(meta.get("publisher"))
+        published = _text(meta.get("date_published"))
+        about = ", ".join(part for part in (publisher, published) if part)
+        if source_title and about:
+            named.append(f"{source_title} ({about})")
+        else:
+            named.append(source_title or about or _text(meta.get("file")))
+    return t["cite_format"].format(
+        title=title,
+        source=t["list_sep"].join(named),
+        version=version,
+        date=date or "—",
+        checksum=checksum,
+    )
+
+
+# --- words instead of internal ids ------------------------------------------------------------
+
+
+def article_names(sources, t: dict) -> dict[tuple[str, str], str]:
+    """(source file name, article id) -> how a reader knows the article: its headline in
+    《》, else what kind of text it is (a photo caption), with its host article's headline when
+    the layout inserted it in one. From each source's layout file; none, no names."""
+    import json
+
+    from policyreport.data.sources import layout_path
+
+    kinds = t.get("article_kinds", {})
+    names = {}
+    for source in sources:
+        path = layout_path(source.path)
+        if not path.is_file():
+            continue
+        articles = json.loads(path.read_text("utf-8")).get("articles", [])
+        headlines = {a["id"]: _text(a.get("headline")) for a in articles}
+        for article in articles:
+            headline = headlines[article["id"]]
+            if headline:
+                name = f"《{headline}》"
+            else:
+                name = kinds.get(article.get("kind"), "")
+                host = headlines.get(article.get("inserted_in") or article.get("relates_to"))
+                if name and host:
+                    name = t["article_in"].format(kind=name, host=f"《{host}》")
+            if name:
+                names[(Path(source.path).name, article["id"])] = name
+    return names
+
+
+def with_labels(text: str, labels: dict[str, str]) -> str:
+    """Prose of the data (a note, a caveat, a basis) with each id of a fact, derived figure or
+    assumption replaced by its label: "(page_year)" reads "(A1)"."""
+    if not text or not labels:
+        return text
+    pattern = _id_pattern(tuple(sorted(labels, key=len, reverse=True)))
+    return pattern.sub(lambda match: labels[match.group(0)], text)
+
+
+def _id_pattern(ids: tuple[str, ...]):
+    alternatives = "|".join(re.escape(ident) for ident in ids)
+    return re.compile(rf"(?<![A-Za-z0-9_-])(?:{alternatives})(?![A-Za-z0-9_-])")
+
+
+def id_labels(labels: dict[str, str]) -> dict[str, str]:
+    """id -> label (F13) from the assembler's anchor -> label map."""
+    return {anchor.split("-", 1)[1]: label for anchor, label in labels.items()}
