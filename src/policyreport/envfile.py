@@ -12,14 +12,15 @@ from policyreport import paths
 
 HEADER = """\
 # Conda environment for policyreport: the same pinned versions as requirements.lock.
-# conda provides Python 3.11 and pip; pip installs exactly the lock's versions, so a conda
-# user and `make` build the same environment. tests/test_environment.py fails if they drift.
+# conda provides Python (the newest of 3.11-3.13 it has; write e.g. python=3.12 to pick one)
+# and pip; pip installs exactly the lock's versions, so a conda user and `make` build the same
+# environment. tests/test_environment.py fails if they drift.
 # Use: conda env create -f environment.yml && conda activate policyreport && pip install --no-deps -e .
 name: policyreport
 channels:
   - conda-forge
 dependencies:
-  - python=3.11
+  - python>=3.11,<3.14
   - pip
   - pip:
 """
