@@ -36,7 +36,7 @@ TEST_DEBS := $(REPORT_DEBS) chromium
 
 comma := ,
 
-.PHONY: help venv debs-report debs-test check scan report test test-pythons lint format lab bench lock clean
+.PHONY: help venv debs-report debs-test check scan report test test-pythons lint format lab bench lock lock-pythons clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -92,13 +92,28 @@ lab: $(STAMP) $(KERNEL_CONFIG) ## Start JupyterLab on the project (as root too; 
 bench: $(STAMP) $(KERNEL_CONFIG) debs-report ## Benchmark the build against papermill + nbconvert by hand
 	$(BIN)/python -m policyreport.build.bench
 
-lock: ## Re-resolve dependencies from pyproject.toml into requirements.lock
+lock: ## Re-resolve dependencies from pyproject.toml into requirements.lock (needs every supported Python)
+	@# Resolved under the oldest supported Python, so that what only it needs is pinned too.
+	@$(PYTHON) -c 'import sys; "%d.%d" % sys.version_info[:2] == sys.argv[1] or sys.exit("make lock resolves under Python " + sys.argv[1] + ": make PYTHON=python" + sys.argv[1] + " lock")' $(firstword $(PYTHONS))
 	rm -rf .cache/lock-venv && $(PYTHON) -m venv .cache/lock-venv
 	.cache/lock-venv/bin/python -m pip install --quiet -e '.[dev]'
 	( echo '# Fully pinned environment for policyreport (pip freeze of the resolved install).'; \
 	  echo '# Regenerate with `make lock` after changing the dependency ranges in pyproject.toml.'; \
 	  .cache/lock-venv/bin/python -m pip freeze --all --exclude-editable | grep -v -E '^(pip|wheel)==' ) > requirements.lock
-	.cache/lock-venv/bin/python -m policyreport.envfile
+	$(MAKE) --no-print-directory lock-pythons
+
+# The second half of `make lock`, alone: re-resolves nothing. Installs the lock's plain pins
+# under each newer supported Python and pins, marked for it, whatever that install adds.
+lock-pythons:
+	set -euo pipefail; added=(); \
+	for version in $(wordlist 2,$(words $(PYTHONS)),$(PYTHONS)); do \
+	  python=$$(tools/find-python $$version) || { echo "make lock: Python $$version is needed to pin what it alone pulls in" >&2; exit 1; }; \
+	  rm -rf .cache/lock-venv-$$version && $$python -m venv .cache/lock-venv-$$version; \
+	  .cache/lock-venv-$$version/bin/python -m pip install --quiet -r requirements.lock 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }; \
+	  .cache/lock-venv-$$version/bin/python -m pip freeze --all > .cache/lock-$$version.txt; \
+	  added+=(--add-python $$version=.cache/lock-$$version.txt); \
+	done; \
+	PYTHONPATH=src $(PYTHON) -m policyreport.envfile "$${added[@]}"
 
 clean: ## Remove generated files (figures, report outputs, caches); keeps the venvs
 	rm -rf figures/*/ report/*/ report/*.html report/*.pdf .cache .pytest_cache .ruff_cache

@@ -6,12 +6,14 @@ import sys
 import tomllib
 from importlib import metadata
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
 from policyreport import paths
-from policyreport.envfile import pins, render_environment
+from policyreport.envfile import MARKED_HEADER, add_python_pins, main, pins, render_environment
+from policyreport.errors import DataError
 
 LOCK = (paths.ROOT / "requirements.lock").read_text(encoding="utf-8")
 ENV = (paths.ROOT / "environment.yml").read_text(encoding="utf-8")
@@ -38,6 +40,67 @@ def test_design_card_packages_are_pinned():
         "nbstripout",
     ):
         assert name in locked, name
+
+
+# --- pins that only some Pythons need ----------------------------------------------------
+
+PLAIN = "# header\nalpha==1.0\nBeta_Pkg==2.0\n"
+
+
+def test_add_python_pins_marks_what_each_newer_python_adds():
+    freezes = {
+        "3.13": "alpha==1.0\nbeta-pkg==2.0\ngamma==3.0\npip==25.0\n",
+        "3.12": "alpha==1.0\nBeta_Pkg==2.0\ngamma==3.0\ndelta==4.0\n",
+    }
+    assert add_python_pins(PLAIN, freezes) == (
+        PLAIN
+        + MARKED_HEADER
+        + 'delta==4.0 ; python_version == "3.12"\n'
+        + 'gamma==3.0 ; python_version == "3.12" or python_version == "3.13"\n'
+    )
+
+
+def test_add_python_pins_twice_changes_nothing():
+    once = add_python_pins(PLAIN, {"3.12": PLAIN + "delta==4.0\n"})
+    assert add_python_pins(once, {"3.12": PLAIN + "delta==4.0\n"}) == once
+    assert add_python_pins(once, {"3.12": PLAIN}) == PLAIN
+
+
+def test_add_python_pins_refuses_a_plain_pin_installed_at_another_version():
+    with pytest.raises(DataError) as caught:
+        add_python_pins(PLAIN, {"3.13": "alpha==1.1\nBeta_Pkg==2.0\n"})
+    assert str(caught.value) == (
+        "pip freeze of Python 3.13: expected alpha==1.0 as requirements.lock pins it; "
+        "found 'alpha==1.1'"
+    )
+
+
+def test_marked_pins_count_only_for_the_pythons_they_name():
+    lock = (
+        PLAIN
+        + MARKED_HEADER
+        + 'gamma==3.0 ; python_version == "3.12" or python_version == "3.13"\n'
+    )
+    assert pins(lock) == {"alpha": "1.0", "beta-pkg": "2.0"}
+    assert pins(lock, "3.11") == {"alpha": "1.0", "beta-pkg": "2.0"}
+    assert pins(lock, "3.13") == {"alpha": "1.0", "beta-pkg": "2.0", "gamma": "3.0"}
+    assert '      - gamma==3.0 ; python_version == "3.12" or python_version == "3.13"\n' in (
+        render_environment(lock)
+    )
+
+
+def test_envfile_add_python_names_the_conflict_in_one_line(tmp_path, monkeypatch, capsys):
+    (tmp_path / "requirements.lock").write_text(PLAIN, encoding="utf-8")
+    freeze = tmp_path / "freeze-3.13.txt"
+    freeze.write_text("alpha==1.1\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "ROOT", tmp_path)
+    assert main(["--add-python", f"3.13={freeze}"]) == 2
+    assert capsys.readouterr().err == (
+        "envfile: error: pip freeze of Python 3.13: expected alpha==1.0 as requirements.lock "
+        "pins it; found 'alpha==1.1'\n"
+    )
+    assert (tmp_path / "requirements.lock").read_text(encoding="utf-8") == PLAIN
+    assert not (tmp_path / "environment.yml").exists()
 
 
 def test_pins_detects_a_drift():
@@ -79,7 +142,8 @@ def drift_from_lock(lock_text: str) -> tuple[list[str], set]:
     """Walk policyreport[dev]'s requirements as this interpreter evaluates their markers
     (python_version, sys_platform, extras): every distribution reached that the lock does not
     pin at its installed version, and the (name, extras) pairs walked."""
-    locked = {canonicalize_name(name): version for name, version in pins(lock_text).items()}
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    locked = {canonicalize_name(name): version for name, version in pins(lock_text, python).items()}
     drift = []
     seen = set()
     todo = [("policyreport", ("dev",))]
