@@ -66,6 +66,14 @@ def test_add_python_pins_twice_changes_nothing():
     assert add_python_pins(once, {"3.12": PLAIN}) == PLAIN
 
 
+def test_a_plain_pin_added_below_the_marked_lines_stays_plain():
+    lock = PLAIN + MARKED_HEADER + 'delta==4.0 ; python_version == "3.12"\n' + "epsilon==5.0\n"
+    freezes = {"3.12": PLAIN + "delta==4.0\nepsilon==5.0\n"}
+    assert add_python_pins(lock, freezes) == (
+        PLAIN + "epsilon==5.0\n" + MARKED_HEADER + 'delta==4.0 ; python_version == "3.12"\n'
+    )
+
+
 def test_add_python_pins_refuses_a_plain_pin_installed_at_another_version():
     with pytest.raises(DataError) as caught:
         add_python_pins(PLAIN, {"3.13": "alpha==1.1\nBeta_Pkg==2.0\n"})

@@ -65,8 +65,15 @@ def pins(text: str, python: str | None = None) -> dict[str, str]:
 def add_python_pins(lock_text: str, freezes: dict[str, str]) -> str:
     """The lock's plain pins followed by a marked pin for every distribution that installing
     them under another Python added: `freezes` maps that Python ("3.12") to its `pip freeze`.
-    Marked lines already in the lock are replaced, so running it again changes nothing."""
-    plain = lock_text.split(MARKED_HEADER, 1)[0]
+    Marked lines already in the lock are replaced, so running it again changes nothing; a
+    plain pin someone added by hand below them stays, moved up among the plain pins."""
+    before, _, after = lock_text.partition(MARKED_HEADER)
+    kept = [
+        line.strip() + "\n"
+        for line in after.splitlines()
+        if (match := PIN.match(line.strip())) and match.group(3) is None
+    ]
+    plain = before + "".join(kept)
     locked = pins(plain)
     needed: dict[tuple[str, str], list[str]] = {}
     for python in sorted(freezes, key=lambda v: tuple(int(part) for part in v.split("."))):
