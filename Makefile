@@ -1,10 +1,24 @@
 # policyreport: `make report` renders the report, `make test` runs the tests.
 # Both create .venv on first use from the pinned lock file; later runs install nothing.
+# Another supported Python: `make PYTHON=python3.13 report` (or PYTHON=3.12, or a path) builds
+# and uses its own venv, .venv-3.13, from the same lock.
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
+# The supported Pythons; pyproject.toml's requires-python says the same (tests check it).
+PYTHONS := 3.11 3.12 3.13
 PYTHON ?= python3
+ifeq ($(PYTHON),python3)
 VENV := .venv
+else
+# tools/find-python also finds pyenv's interpreters when its python3.X shims are not active.
+PYTHON_PATH := $(shell tools/find-python '$(PYTHON)')
+ifeq ($(PYTHON_PATH),)
+$(error PYTHON=$(PYTHON) not found; supported: $(PYTHONS))
+endif
+override PYTHON := $(PYTHON_PATH)
+VENV := .venv-$(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+endif
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -20,13 +34,15 @@ export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
 REPORT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0
 TEST_DEBS := $(REPORT_DEBS) chromium
 
-.PHONY: help venv debs-report debs-test check scan report test lint format lab bench lock clean
+comma := ,
+
+.PHONY: help venv debs-report debs-test check scan report test test-pythons lint format lab bench lock lock-pythons clean
 
 help: ## Show this help
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock pyproject.toml
-	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "policyreport needs Python 3.11, found " + sys.version.split()[0]'
+	@$(PYTHON) -c 'import sys; "%d.%d" % sys.version_info[:2] in sys.argv[1:] or sys.exit("policyreport needs Python $(subst $() ,$(comma) ,$(PYTHONS)); $(PYTHON) is " + sys.version.split()[0] + ": pick another with make PYTHON=python3.X")' $(PYTHONS)
 	@# one line per phase and per batch of packages: a first run takes minutes
 	@$(PYTHON) tools/venv $(VENV) requirements.lock --project .
 	@touch $@
@@ -37,7 +53,7 @@ KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.py
 $(KERNEL_CONFIG): $(STAMP) src/policyreport/build/kernels.py
 	@$(BIN)/python -m policyreport.build.kernels
 
-venv: $(STAMP) $(KERNEL_CONFIG) ## Create .venv from requirements.lock (only when missing or stale)
+venv: $(STAMP) $(KERNEL_CONFIG) ## Create .venv (.venv-3.X with PYTHON=python3.X) from requirements.lock when missing or stale
 
 debs-report:
 	@tools/debian-packages $(REPORT_DEBS)
@@ -59,6 +75,9 @@ test: $(STAMP) $(KERNEL_CONFIG) debs-test ## Lint, format check and the whole te
 	$(BIN)/ruff format --check src tests
 	$(BIN)/pytest
 
+test-pythons: ## `make test` under every supported Python found, each in its own .venv-3.X
+	@tools/test-pythons $(if $(TESTED),--tested '$(TESTED)') $(PYTHONS)
+
 lint: $(STAMP) ## Lint only
 	$(BIN)/ruff check src tests
 
@@ -73,13 +92,28 @@ lab: $(STAMP) $(KERNEL_CONFIG) ## Start JupyterLab on the project (as root too; 
 bench: $(STAMP) $(KERNEL_CONFIG) debs-report ## Benchmark the build against papermill + nbconvert by hand
 	$(BIN)/python -m policyreport.build.bench
 
-lock: ## Re-resolve dependencies from pyproject.toml into requirements.lock
+lock: ## Re-resolve dependencies from pyproject.toml into requirements.lock (needs every supported Python)
+	@# Resolved under the oldest supported Python, so that what only it needs is pinned too.
+	@$(PYTHON) -c 'import sys; "%d.%d" % sys.version_info[:2] == sys.argv[1] or sys.exit("make lock resolves under Python " + sys.argv[1] + ": make PYTHON=python" + sys.argv[1] + " lock")' $(firstword $(PYTHONS))
 	rm -rf .cache/lock-venv && $(PYTHON) -m venv .cache/lock-venv
 	.cache/lock-venv/bin/python -m pip install --quiet -e '.[dev]'
 	( echo '# Fully pinned environment for policyreport (pip freeze of the resolved install).'; \
 	  echo '# Regenerate with `make lock` after changing the dependency ranges in pyproject.toml.'; \
 	  .cache/lock-venv/bin/python -m pip freeze --all --exclude-editable | grep -v -E '^(pip|wheel)==' ) > requirements.lock
-	.cache/lock-venv/bin/python -m policyreport.envfile
+	$(MAKE) --no-print-directory lock-pythons
 
-clean: ## Remove generated files (figures, report outputs, caches); keeps .venv
+# The second half of `make lock`, alone: re-resolves nothing. Installs the lock's plain pins
+# under each newer supported Python and pins, marked for it, whatever that install adds.
+lock-pythons:
+	set -euo pipefail; added=(); \
+	for version in $(wordlist 2,$(words $(PYTHONS)),$(PYTHONS)); do \
+	  python=$$(tools/find-python $$version) || { echo "make lock: Python $$version is needed to pin what it alone pulls in" >&2; exit 1; }; \
+	  rm -rf .cache/lock-venv-$$version && $$python -m venv .cache/lock-venv-$$version; \
+	  .cache/lock-venv-$$version/bin/python -m pip install --quiet -r requirements.lock 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }; \
+	  .cache/lock-venv-$$version/bin/python -m pip freeze --all > .cache/lock-$$version.txt; \
+	  added+=(--add-python $$version=.cache/lock-$$version.txt); \
+	done; \
+	PYTHONPATH=src $(PYTHON) -m policyreport.envfile "$${added[@]}"
+
+clean: ## Remove generated files (figures, report outputs, caches); keeps the venvs
 	rm -rf figures/*/ report/*/ report/*.html report/*.pdf .cache .pytest_cache .ruff_cache
