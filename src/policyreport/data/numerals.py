@@ -14,7 +14,9 @@
 - the colloquial shortening of a last digit after 百/千/万/亿 (``三千五`` → 3500,
   ``一万五`` → 15000); after 零 it is not shortened (``一百零五`` → 105).
 
-Anything else raises ValueError naming the text and what was wrong with it. Arithmetic is
+Refused: repeated or misordered multipliers (``一亿二亿``, ``万万``, ``三千五万``, ``五百三千``,
+``三点五亿万``), a digit after a multiplier that is then scaled by as much or more. Anything
+else that is not a number raises ValueError too, naming the text and what was wrong with it. Arithmetic is
 done in Decimal, so ``92.1亿`` is exactly 9210000000.0, not 9209999999.999998.
 """
 
@@ -90,6 +92,10 @@ DIGIT_CHARS = "".join(DIGITS)
 MULTIPLIER_CHARS = "".join(_MULTIPLIER_CHAR_VALUES)
 
 _SMALL = {10, 100, 1_000}
+_NAMES = {10: "十", 100: "百", 1_000: "千", 10_000: "万", 100_000_000: "亿"}
+# The multipliers that may follow a decimal fraction, as letters: s(mall) w(an) y(i).
+_SCALE_LETTER = {10: "s", 100: "s", 1_000: "s", 10_000: "w", 100_000_000: "y"}
+_DECIMAL_SCALES = re.compile("s?w?y?")
 _WAN = 10_000
 _YI = 100_000_000
 
@@ -137,8 +143,13 @@ def _parse_chinese_decimal(s: str, original: str) -> Decimal:
         raise ValueError(f"not a number: {original!r} has a misplaced 点")
     fraction = "".join(str(DIGITS[c]) if c in DIGITS else c for c in match.group(1))
     value = _evaluate(_tokenize(left, original), original) + Decimal("0." + fraction)
-    for char in match.group(2):
-        value *= _MULTIPLIER_CHAR_VALUES[char]
+    # After the fraction: at most one of 十/百/千, then 万, then 亿 (三点五千万, 一点五万亿),
+    # each once and in that order; 一点五亿万 or 一点五万万 is not a number.
+    scales = [_MULTIPLIER_CHAR_VALUES[char] for char in match.group(2)]
+    if not _DECIMAL_SCALES.fullmatch("".join(_SCALE_LETTER[scale] for scale in scales)):
+        raise ValueError(f"not a number: {original!r} has multipliers out of order after 点")
+    for scale in scales:
+        value *= scale
     return value
 
 
@@ -186,6 +197,10 @@ def _evaluate(tokens: list[tuple[str, Decimal, bool]], original: str) -> Decimal
     low = Decimal(0)  # the 万 part of the current 亿 group
     section = Decimal(0)  # the part below 万
     pending: Decimal | None = None
+    # The multiplier a pending digit follows directly (no 零 between): in 一万五千 the 五
+    # follows 万 and is scaled by the smaller 千; 三千五万 or 一亿二亿 (a digit after 千 or 亿
+    # scaled by as much or more) is not a number.
+    pending_after: Decimal | None = None
     last_small: Decimal | None = None  # the last of 十/百/千 in this section, to check order
     wan_in_group = False
     previous: tuple[str, Decimal, bool] | None = None
@@ -195,7 +210,14 @@ def _evaluate(tokens: list[tuple[str, Decimal, bool]], original: str) -> Decimal
             if previous is not None and previous[0] == "num" and not previous[2]:
                 raise bad("two digits in a row")
             pending = None if is_zero else value
-        elif value in _SMALL:
+            after_multiplier = previous is not None and previous[0] == "mult"
+            pending_after = previous[1] if after_multiplier else None
+            previous = token
+            continue
+        if pending_after is not None and pending_after > 10 and value >= pending_after:
+            raise bad(f"{_NAMES[value]} after a digit that follows {_NAMES[pending_after]}")
+        pending_after = None
+        if value in _SMALL:
             if pending is None:
                 if index != 0:
                     raise bad(f"a multiplier {int(value)} without a digit before it")
@@ -220,7 +242,9 @@ def _evaluate(tokens: list[tuple[str, Decimal, bool]], original: str) -> Decimal
                 if index != 0:
                     raise bad("亿 without a number before it")
                 part = Decimal(1)
-            high += part * _YI
+            if high:
+                raise bad("亿 twice")
+            high = part * _YI
             low, section, pending, last_small = Decimal(0), Decimal(0), None, None
             wan_in_group = False
         previous = token
