@@ -195,3 +195,124 @@ def test_axis_units():
 def test_words_of_news_units_and_nearly_come_from_the_vocabulary(value, unit, qualifier, zh, en):
     assert format_value(value, unit, "zh", qualifier=qualifier) == zh
     assert format_value(value, unit, "en", qualifier=qualifier) == en
+
+
+# --- every word pinned --------------------------------------------------------------------
+# tests/fixtures/fmt/words.csv: the expected words of every unit x qualifier of the data
+# package (and at_most, which derivation produces) in both languages, a small and a scaled
+# value each. Generated once, then read and corrected by hand; a change to any word must
+# change this file too.
+
+WORDS = paths.ROOT / "tests" / "fixtures" / "fmt" / "words.csv"
+
+
+def _word_rows() -> list[dict]:
+    import csv
+
+    with WORDS.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _number(text: str) -> int | None:
+    return int(text) if text else None
+
+
+def test_the_word_table_covers_every_unit_and_qualifier():
+    covered = {(row["unit"], row["qualifier"]) for row in _word_rows()}
+    qualifiers = _schema_enum("qualifier") | {"at_most"}
+    assert covered == {(u, q) for u in _schema_enum("unit") for q in qualifiers}
+
+
+@pytest.mark.parametrize(
+    "row", _word_rows(), ids=lambda r: f"{r['unit']}-{r['qualifier']}-{r['value']}"
+)
+def test_every_word(row):
+    figure = fig(
+        _number(row["value"]),
+        row["unit"],
+        row["qualifier"],
+        value_high=_number(row["value_high"]),
+    )
+    assert (format_figure(figure, "zh"), format_figure(figure, "en")) == (row["zh"], row["en"])
+
+
+@pytest.mark.parametrize(
+    ("value", "persons_zh", "persons_en", "usd_zh", "usd_en"),
+    [
+        (0, "0人", "0 people", "0美元", "US$0"),
+        (9999, "9999人", "9,999 people", "9999美元", "US$9,999"),
+        (10_000, "1万人", "10,000 people", "1万美元", "US$10,000"),
+        (999_999, "99.9999万人", "999,999 people", "99.9999万美元", "US$999,999"),
+        (1_000_000, "100万人", "1 million people", "100万美元", "US$1 million"),
+        (
+            99_999_999,
+            "9999.9999万人",
+            "99.999999 million people",
+            "9999.9999万美元",
+            "US$99.999999 million",
+        ),
+        (100_000_000, "1亿人", "100 million people", "1亿美元", "US$100 million"),
+        (
+            999_999_999,
+            "9.99999999亿人",
+            "999.999999 million people",
+            "9.99999999亿美元",
+            "US$999.999999 million",
+        ),
+        (10**9, "10亿人", "1 billion people", "10亿美元", "US$1 billion"),
+        (10**12, "1万亿人", "1 trillion people", "1万亿美元", "US$1 trillion"),
+        (-150_000_000, "-1.5亿人", "-150 million people", "-1.5亿美元", "US$-150 million"),
+    ],
+)
+def test_scale_boundaries(value, persons_zh, persons_en, usd_zh, usd_en):
+    assert format_figure(fig(value, "persons"), "zh") == persons_zh
+    assert format_figure(fig(value, "persons"), "en") == persons_en
+    assert format_figure(fig(value, "USD"), "zh") == usd_zh
+    assert format_figure(fig(value, "USD"), "en") == usd_en
+
+
+@pytest.mark.parametrize(
+    ("figure", "zh", "en"),
+    [
+        (fig(0, "percent", kind="growth_yoy"), "持平", "unchanged"),
+        (fig(0.0, "percentage_points"), "持平", "unchanged"),
+        (fig(0, "percent", "range", value_high=0), "持平", "unchanged"),
+        (fig(-3, "percent", "range", value_high=-1), "下降1%至3%", "down 1–3%"),
+        (fig(-3, "persons", "range", value_high=-1), "下降1至3人", "down 1–3 people"),
+        (fig(1, "percent", "range", value_high=3), "增长1%至3%", "up 1–3%"),
+        (fig(-0.5, "percentage_points"), "下降0.5个百分点", "down 0.5 percentage points"),
+        (fig(2, "percentage_points", "approx"), "提高约2个百分点", "up about 2 percentage points"),
+        (fig(20, "persons", "more_than"), "增长20余人", "up over 20 people"),
+    ],
+)
+def test_growth_words(figure, zh, en):
+    assert format_figure(figure, "zh", style="growth") == zh
+    assert format_figure(figure, "en", style="growth") == en
+
+
+@pytest.mark.parametrize(
+    ("value", "en"),
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (10, "10th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (15, "15th"),
+        (20, "20th"),
+        (21, "21st"),
+        (22, "22nd"),
+        (23, "23rd"),
+        (100, "100th"),
+        (101, "101st"),
+        (111, "111th"),
+        (112, "112th"),
+        (1002, "1002nd"),
+    ],
+)
+def test_ordinals(value, en):
+    assert format_figure(fig(value, "rank"), "en") == en
+    assert format_figure(fig(value, "rank"), "zh") == f"第{value}"

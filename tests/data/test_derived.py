@@ -142,14 +142,111 @@ def test_division_by_zero_is_a_data_error():
 
 
 @pytest.mark.parametrize(
-    ("fixture", "field", "words"),
-    [("unknown_formula.csv", "formula", "sqrt"), ("wrong_arity.csv", "inputs", "2 space")],
+    ("fixture", "message"),
+    [
+        (
+            "unknown_formula.csv",
+            "row 2, field 'formula': expected one of avg_growth_between, "
+            "base_level_from_avg_growth, difference, divide, multiply, part_from_share, "
+            "previous_level_from_growth, ratio, share_pct, whole_from_share; found 'sqrt'",
+        ),
+        (
+            "wrong_arity.csv",
+            "row 2, field 'inputs': expected 2 space-separated ids for ratio; found 'a'",
+        ),
+    ],
 )
-def test_bad_definitions(fixture, field, words):
+def test_bad_definitions(fixture, message):
     with pytest.raises(DataError) as caught:
         load_derived_rows(FIXTURES / fixture)
-    assert caught.value.field == field
-    assert words in str(caught.value)
+    assert str(caught.value) == f"{FIXTURES / fixture}, {message}"
+
+
+def test_definitions_are_read_with_the_given_data_package():
+    package = FIXTURES / "datapackage_without_derived.json"
+    with pytest.raises(DataError) as caught:
+        load_derived_rows(FIXTURES / "wrong_arity.csv", package)
+    assert str(caught.value) == f"{package}: expected a resource named 'derived'; found 'none'"
+
+
+def row_of(formula, inputs, **extra):
+    return dict(
+        dict(
+            id="r",
+            topic="low_altitude",
+            subject_en="s en",
+            subject_zh="s zh",
+            period="2025",
+            formula=formula,
+            inputs=inputs,
+            unit="ratio",
+            kind="other",
+            _row=7,
+        ),
+        **extra,
+    )
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            row_of("ratio", "a missing"),
+            "row 7, field 'inputs': expected ids of facts, assumptions or derived figures "
+            "defined above; found 'missing'",
+        ),
+        (
+            row_of("ratio", "a zero"),
+            "row 7, field 'formula': expected a computable formula; found 'ratio: float "
+            "division by zero'",
+        ),
+        (
+            row_of("multiply", "huge huge"),
+            "row 7, field 'formula': expected a finite result; found inf",
+        ),
+        (
+            row_of("avg_growth_between", "a a"),  # no years between: 1 / 0
+            "row 7, field 'formula': expected a computable formula; found "
+            "'avg_growth_between: division by zero'",
+        ),
+    ],
+)
+def test_uncomputable_rows_are_data_errors(row, message):
+    facts = {"a": fig("a", 1.0), "zero": fig("zero", 0.0), "huge": fig("huge", 1e200)}
+    with pytest.raises(DataError) as caught:
+        compute_derived([row], facts.__getitem__, Path("derived.csv"))
+    assert str(caught.value) == f"derived.csv, {message}"
+
+
+def test_a_derived_figure_carries_its_row():
+    facts = {"a": fig("a", 6.0, qualifier="at_least"), "b": fig("b", 3.0)}
+    row = row_of("divide", "a b", id="d", unit="USD", kind="level", period="2026-04-30")
+    row.update(topic="t", subject_en="English", subject_zh="中文")
+    [result] = compute_derived([row], facts.__getitem__, Path("derived.csv"))
+    assert result == Figure(
+        id="d",
+        ref="derived",
+        value=2.0,
+        unit="USD",
+        qualifier="at_least",
+        kind="level",
+        period="2026-04-30",
+        subject_en="English",
+        subject_zh="中文",
+        topic="t",
+        value_high=None,
+    )
+
+
+def test_a_period_without_a_year_is_named():
+    with pytest.raises(ValueError) as caught:
+        period_years("今年")
+    assert str(caught.value) == "period '今年' names no year"
+
+
+def test_qualifiers_need_one_direction_per_input():
+    with pytest.raises(ValueError):
+        propagate_qualifier([fig("a", 1.0)], (+1, -1))
 
 
 # --- independent oracles -------------------------------------------------------------------

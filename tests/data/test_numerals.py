@@ -101,6 +101,7 @@ def test_multiplied_values_are_exact() -> None:
         "一五一十",
         "三三两两",
         "两两",
+        "兩兩",
         "十百",
         "一百一千",
         "万万",
@@ -285,8 +286,9 @@ def test_the_reference_writer_writes_standard_forms(n: int, text: str) -> None:
 
 @given(st.integers(min_value=0, max_value=10**16 - 1))
 def test_chinese_integers_round_trip(n: int) -> None:
-    assert parse_number(chinese(n)) == n
-    assert parse_number("负" + chinese(n)) == -n
+    # above 2**53 a float holds the nearest value, which float(n) rounds to as well
+    assert parse_number(chinese(n)) == float(n)
+    assert parse_number("负" + chinese(n)) == -float(n)
 
 
 @given(
@@ -300,5 +302,53 @@ def test_chinese_decimals_round_trip(whole: int, fraction: str) -> None:
 
 @given(st.integers(min_value=0, max_value=10**15))
 def test_arabic_integers_with_separators_round_trip(n: int) -> None:
-    assert parse_number(f"{n:,}") == n
-    assert parse_number(str(n)) == n
+    assert parse_number(f"{n:,}") == float(n)
+    assert parse_number(str(n)) == float(n)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "not a number: '' is empty"),
+        ("1.2.3", "not a number: '1.2.3' has misplaced commas or points"),
+        ("1234,567万", "not a number: '1234,567万' has misplaced commas"),
+        ("三点五点六", "not a number: '三点五点六' has a misplaced 点"),
+        ("三点五亿万", "not a number: '三点五亿万' has multipliers out of order after 点"),
+        ("三体", "not a number: '三体' (unexpected '体' at position 1)"),
+        ("三体点五", "not a number: '三体点五' (unexpected '体' at position 1)"),
+        ("两两", "not a number: '两两' (digits in a row that are not a positional Chinese number)"),
+        ("二十三五", "not a number: '二十三五' (two digits in a row)"),
+        ("一百十", "not a number: '一百十' (a multiplier 10 without a digit before it)"),
+        ("一百零十", "not a number: '一百零十' (a multiplier 10 without a digit before it)"),
+        ("三十五十", "not a number: '三十五十' (multipliers out of order)"),
+        ("一亿万", "not a number: '一亿万' (万 without a number before it)"),
+        ("一万零二万", "not a number: '一万零二万' (万 twice)"),
+        ("十亿亿", "not a number: '十亿亿' (亿 without a number before it)"),
+        ("一亿零二亿", "not a number: '一亿零二亿' (亿 twice)"),
+        ("一亿二亿", "not a number: '一亿二亿' (亿 after a digit that follows 亿)"),
+        ("五百三千", "not a number: '五百三千' (千 after a digit that follows 百)"),
+    ],
+)
+def test_each_refusal_says_what_is_wrong(text: str, message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_number(text)
+    assert str(caught.value) == message
+
+
+def test_a_non_string_is_named_by_its_type() -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_number(12)  # type: ignore[arg-type]
+    assert str(caught.value) == "not a number: expected a string, got int"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("三点14", 3.14),  # Arabic digits after a Chinese point
+        ("万五", 15_000),  # colloquial, as in 月薪过万五
+        ("1万10", 10_010),  # only a single last digit is shortened
+        ("一百0", 100),
+    ],
+)
+def test_mixed_forms(text: str, expected: float) -> None:
+    assert parse_number(text) == expected

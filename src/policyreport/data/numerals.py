@@ -139,7 +139,7 @@ def _parse_unsigned(s: str, original: str) -> Decimal:
 def _parse_chinese_decimal(s: str, original: str) -> Decimal:
     left, _, right = s.partition("点")
     match = re.fullmatch(rf"([{DIGIT_CHARS}0-9]+)([{MULTIPLIER_CHARS}]*)", right)
-    if not left or match is None or "点" in right:
+    if not left or match is None:
         raise ValueError(f"not a number: {original!r} has a misplaced 点")
     fraction = "".join(str(DIGITS[c]) if c in DIGITS else c for c in match.group(1))
     value = _evaluate(_tokenize(left, original), original) + Decimal("0." + fraction)
@@ -177,9 +177,6 @@ def _tokenize(s: str, original: str) -> list[tuple[str, Decimal, bool]]:
 
 
 def _evaluate(tokens: list[tuple[str, Decimal, bool]], original: str) -> Decimal:
-    if not tokens:
-        raise ValueError(f"not a number: {original!r} has no digits")
-
     def bad(reason: str) -> ValueError:
         return ValueError(f"not a number: {original!r} ({reason})")
 
@@ -189,7 +186,7 @@ def _evaluate(tokens: list[tuple[str, Decimal, bool]], original: str) -> Decimal
             return tokens[0][1]
         # Digit characters only, read positionally: 二〇二五 -> 2025. Arabic numbers and 两
         # do not take part (二0 and 两两 are not numbers).
-        if any(c not in DIGITS or c in "两兩" for c in chars):
+        if any(c not in DIGITS or c in ("两", "兩") for c in chars):
             raise bad("digits in a row that are not a positional Chinese number")
         return Decimal("".join(str(DIGITS[c]) for c in chars))
 
@@ -234,7 +231,7 @@ def _evaluate(tokens: list[tuple[str, Decimal, bool]], original: str) -> Decimal
                 part = Decimal(1)
             if wan_in_group:
                 raise bad("万 twice")
-            low += part * _WAN
+            low = part * _WAN  # 万 comes once per 亿 group, so nothing is lost
             section, pending, last_small, wan_in_group = Decimal(0), None, None, True
         else:  # 亿
             part = low + section + (pending or 0)
@@ -248,16 +245,16 @@ def _evaluate(tokens: list[tuple[str, Decimal, bool]], original: str) -> Decimal
             low, section, pending, last_small = Decimal(0), Decimal(0), None, None
             wan_in_group = False
         previous = token
-    # Colloquial shortening: 三千五 = 3500, 一万五 = 15000, but 二十五 = 25 and 一百零五 = 105.
+    # Colloquial shortening: a last digit right after a multiplier counts one place below it:
+    # 三千五 = 3500, 一万五 = 15000; 二十五 = 25 (one place below 十 is the units) and 一百零五 =
+    # 105 (零 stands between). The tokens end in a digit after a multiplier, so there are two.
     last_kind, last_value, _ = tokens[-1]
     if (
         last_kind == "num"
         and pending is not None
-        and len(tokens) >= 2
         and tokens[-2][0] == "mult"
-        and tokens[-2][1] > 10
         and last_value == last_value.to_integral_value()
-        and 0 < last_value < 10
+        and last_value < 10
     ):
         pending = pending * tokens[-2][1] / 10
     return high + low + section + (pending or 0)
