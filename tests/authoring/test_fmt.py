@@ -6,6 +6,7 @@ from policyreport import paths
 from policyreport.authoring.fmt import (
     axis_unit,
     format_figure,
+    format_number,
     format_period,
     format_value,
 )
@@ -316,3 +317,127 @@ def test_growth_words(figure, zh, en):
 def test_ordinals(value, en):
     assert format_figure(fig(value, "rank"), "en") == en
     assert format_figure(fig(value, "rank"), "zh") == f"第{value}"
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "zh", "en"),
+    [
+        (-2, 0, "下降0%至2%", "down 0–2%"),  # a fall down to no change is still a fall
+        (0, 2, "增长0%至2%", "up 0–2%"),
+        (-1, 2, "-1%至2%", "-1–2%"),  # from a fall to a rise: no direction word
+    ],
+)
+def test_growth_ranges_touching_zero(low, high, zh, en):
+    figure = fig(low, "percent", "range", value_high=high)
+    assert format_figure(figure, "zh", style="growth") == zh
+    assert format_figure(figure, "en", style="growth") == en
+
+
+def test_small_growth_is_growth():
+    assert format_figure(fig(0.5, "percent"), "zh", style="growth") == "增长0.5%"
+    assert format_figure(fig(0.5, "percent"), "en", style="growth") == "up 0.5%"
+
+
+@pytest.mark.parametrize(("value", "en"), [(211, "211th"), (1021, "1021st"), (1013, "1013th")])
+def test_ordinals_read_the_last_two_digits(value, en):
+    assert format_figure(fig(value, "rank"), "en") == en
+
+
+def test_a_range_is_scaled_by_its_larger_end():
+    figure = fig(9000, "persons", "range", value_high=12000)
+    assert format_figure(figure, "zh") == "0.9至1.2万人"
+    assert format_figure(figure, "en") == "9,000–12,000 people"
+
+
+def test_both_ends_of_a_range_are_rounded_alike():
+    words = format_value(
+        1234, "persons", "en", qualifier="range", value_high=5678, significant=2, reported=False
+    )
+    assert words == "1,200–5,700 people"
+    with pytest.raises(ValueError, match="reported figure"):
+        format_value(1000, "persons", "en", qualifier="range", value_high=1234, significant=2)
+
+
+def test_a_date_figure_in_unit_date_reads_its_value():
+    figure = fig(20260430, "date", kind="date", period="2026")
+    assert format_figure(figure, "zh") == "2026年4月30日"
+
+
+def test_period_shapes_that_differ():
+    assert format_period("2026-03..2026", "zh") == "2026年3月—2026年"
+    assert format_period("2026-03..2026", "en") == "March 2026–2026"
+
+
+def test_format_number_for_axis_ticks():
+    assert format_number(12345.678, "en") == "12,345.678"
+    assert format_number(1.23456, "en") == "1.235"
+    assert format_number(12345.678, "zh") == "12345.678"
+    assert format_number(12345.678, "en", group=False) == "12345.678"
+
+
+def test_axis_unit_edges():
+    empty = axis_unit([], "USD", "en")
+    assert (empty.divisor, empty.label) == (1.0, "US$")
+    per = axis_unit([496000], "CNY_per_person_time", "en")
+    assert (per.divisor, per.label) == (1.0, "CNY per person-time")
+    assert axis_unit([496000], "CNY_per_person_time", "zh").label == "单位：万元/人次"
+    assert axis_unit([2.0], "ratio", "en").label == "×"
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: format_value(1, "persons", "fr"),
+            ValueError,
+            "language 'fr' is not one of zh, en",
+        ),
+        (
+            lambda: format_value(1, "persons", "en", qualifier="nope"),
+            ValueError,
+            "qualifier 'nope' has no words in policyreport.fmt.QUALIFIERS",
+        ),
+        (
+            lambda: format_figure(fig(2026, "year", "nope", kind="date", period="2026-01"), "en"),
+            ValueError,
+            "qualifier 'nope' has no words in policyreport.fmt.QUALIFIERS",
+        ),
+        (
+            lambda: format_value(1, "minutes", "en", qualifier="range"),
+            ValueError,
+            "a range needs value_high",
+        ),
+        (
+            lambda: format_value(2026, "date", "en"),
+            ValueError,
+            "a value in unit 'date' is written YYYYMMDD; found 2026",
+        ),
+        (
+            lambda: format_value(15.4, "percent", "zh", significant=2),
+            ValueError,
+            "formatting 15.4 to 2 significant digits would drop digits of a reported figure; "
+            "reported figures are shown as reported",
+        ),
+        (lambda: format_value(True, "persons", "en"), TypeError, "expected a number, found True"),
+        (
+            lambda: format_value(float("inf"), "persons", "en"),
+            ValueError,
+            "cannot format the non-finite number inf",
+        ),
+        (lambda: format_period(" ", "en"), ValueError, "empty period"),
+        (lambda: format_period("..", "en"), ValueError, "period '..' has neither start nor end"),
+    ],
+)
+def test_errors_say_what_is_wrong(call, error, message):
+    with pytest.raises(error) as caught:
+        call()
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("period", ["25", "2025..x", "x..2025", "..x", "2025-3", "x.."])
+def test_a_malformed_period_is_named(period):
+    with pytest.raises(ValueError) as caught:
+        format_period(period, "zh")
+    assert str(caught.value) == (
+        f"period {period!r}: expected YYYY, YYYY-MM, YYYY-MM-DD, YYYY-YYYY or A..B"
+    )

@@ -220,7 +220,7 @@ def test_uncomputable_rows_are_data_errors(row, message):
 
 def test_a_derived_figure_carries_its_row():
     facts = {"a": fig("a", 6.0, qualifier="at_least"), "b": fig("b", 3.0)}
-    row = row_of("divide", "a b", id="d", unit="USD", kind="level", period="2026-04-30")
+    row = row_of("divide", "a b", id="d", unit="USD", kind="share", period="2026-04-30")
     row.update(topic="t", subject_en="English", subject_zh="中文")
     [result] = compute_derived([row], facts.__getitem__, Path("derived.csv"))
     assert result == Figure(
@@ -229,7 +229,7 @@ def test_a_derived_figure_carries_its_row():
         value=2.0,
         unit="USD",
         qualifier="at_least",
-        kind="level",
+        kind="share",
         period="2026-04-30",
         subject_en="English",
         subject_zh="中文",

@@ -140,7 +140,7 @@ def _mantissa(value: Decimal, factor: Decimal, significant: int | None, exact: b
 
 def _ordinal_en(number: Decimal) -> str:
     n = int(number)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
 
@@ -186,13 +186,14 @@ def format_value(
         top = high if high is not None else low
         if low == 0 and (high is None or high == 0):
             return table["flat"]
-        if top < 0:
+        if top <= 0:  # all of it a fall (-3至-1, -2至0)
             sign = table["down"]
             low, high = -low, (-high if high is not None else None)
             if high is not None:
                 low, high = high, low
-        else:
+        elif low >= 0:
             sign = table["up"]
+        # else a range from a fall to a rise: no direction word, the signs speak (-1%至2%)
 
     magnitude = max(abs(low), abs(high) if high is not None else Decimal(0))
     factor, scale_name = _scale(magnitude, lang, words)
