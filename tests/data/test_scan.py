@@ -494,3 +494,84 @@ def test_cli_unwritable_output(
     assert main(["scan", str(fixtures / "scan" / "plain.txt"), "--output", str(target)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "expected a writable path" in err
+
+
+# --- The CLI's output, written out in full --------------------------------------------------
+def test_cli_table_in_full(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.chdir(paths.ROOT)
+    assert main(["scan", "tests/fixtures/scan/plain.txt"]) == 0
+    # columns aligned by display width (a CJK character is two columns), numbers to the right
+    assert capsys.readouterr().out.split("\n") == [
+        "file                           start  end  text      value  value_high  unit  "
+        "qualifier  kind    context",
+        "tests/fixtures/scan/plain.txt      6   10  20多个       20              个    "
+        "more_than  number  本届展会汇聚20多个国家和地区，1至3分钟。⏎",
+        "tests/fixtures/scan/plain.txt     16   21  1至3分钟      1           3  分钟  "
+        "range      number  届展会汇聚20多个国家和地区，1至3分钟。⏎",
+        "2 mention(s): number 2",
+        "",
+    ]
+
+
+def test_cli_table_replaces_tabs_and_counts_each_kind(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "tab.txt"
+    source.write_text("增长\t5%，第3名", encoding="utf-8")
+    assert main(["scan", str(source)]) == 0
+    lines = capsys.readouterr().out.split("\n")
+    assert "\t" not in "".join(lines)
+    assert lines[1].endswith("增长 5%，第3名")
+    assert lines[-2] == "2 mention(s): percent 1, ordinal 1"
+
+
+def test_cli_csv_in_full(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys) -> None:
+    monkeypatch.chdir(paths.ROOT)
+    target = tmp_path / "out.csv"
+    argv = ["scan", "tests/fixtures/scan/bom_crlf.txt", "--format", "csv", "--output"]
+    assert main([*argv, str(target)]) == 0
+    assert target.read_bytes().decode("utf-8") == (
+        "file,start,end,text,value,value_high,unit,qualifier,kind,context\n"
+        "tests/fixtures/scan/bom_crlf.txt,2,8,2025年底,2025,,年,exact,year,"
+        "截至2025年底，累计吸纳从业人员40万人。⏎\n"
+        "tests/fixtures/scan/bom_crlf.txt,17,21,40万人,400000,,人,exact,number,"
+        "2025年底，累计吸纳从业人员40万人。⏎占比超60%，近200种\n"
+        "tests/fixtures/scan/bom_crlf.txt,26,30,超60%,60,,%,at_least,percent,"
+        "吸纳从业人员40万人。⏎占比超60%，近200种算法。⏎\n"
+        "tests/fixtures/scan/bom_crlf.txt,31,36,近200种,200,,种,approx,number,"
+        "员40万人。⏎占比超60%，近200种算法。⏎\n"
+    )
+
+
+def test_cli_unwritable_output_in_full(tmp_path: Path, fixtures: Path, capsys) -> None:
+    target = tmp_path / "missing-dir" / "out.csv"
+    assert main(["scan", str(fixtures / "scan" / "plain.txt"), "--output", str(target)]) == 2
+    assert capsys.readouterr().err == (
+        f"policyreport scan: error: {target}: expected a writable path; "
+        "found 'No such file or directory'\n"
+    )
+
+
+def test_read_text_errors_in_full(tmp_path: Path) -> None:
+    cases = [
+        (tmp_path / "nope.txt", "no such file"),
+        (tmp_path, "a directory"),
+        (tmp_path / ("x" * 300), "File name too long"),
+    ]
+    for path, found in cases:
+        with pytest.raises(DataError) as caught:
+            read_text(path)
+        assert str(caught.value) == f"{path}: expected UTF-8 text; found {found!r}"
+
+
+def test_read_text_drops_the_bom_only_at_the_start(tmp_path: Path) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_bytes("\ufeff第3名\ufeff".encode())
+    assert read_text(path) == "第3名\ufeff"
+
+
+def test_context_default_width_and_start_of_text() -> None:
+    text = "甲" * 20 + "增长5%" + "乙" * 20
+    mention = one(text)
+    assert context(text, mention) == "甲" * 13 + "增长5%" + "乙" * 15  # 15 either side of 5%
+    start = "5%" + "乙" * 20
+    assert context(start, one(start), width=3) == "5%乙乙乙"
+    assert context("上\r下5%", one("上\r下5%"), width=2) == "⏎下5%"
