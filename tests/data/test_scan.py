@@ -575,3 +575,72 @@ def test_context_default_width_and_start_of_text() -> None:
     start = "5%" + "乙" * 20
     assert context(start, one(start), width=3) == "5%乙乙乙"
     assert context("上\r下5%", one("上\r下5%"), width=2) == "⏎下5%"
+
+
+# --- Boundaries: calendar limits, modifiers, consecutive digits, broken runs ----------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025年1月1日开幕", [("2025年1月1日", 20250101, None, "date", "exact")]),
+        ("2025年12月31日", [("2025年12月31日", 20251231, None, "date", "exact")]),
+        (
+            "2025年13月",
+            [("2025年", 2025, None, "year", "exact"), ("13月", 13, None, "number", "exact")],
+        ),
+        (
+            "2025年0月",
+            [("2025年", 2025, None, "year", "exact"), ("0月", 0, None, "number", "exact")],
+        ),
+        ("1月31日", [("1月31日", 131, None, "date", "exact")]),
+        ("1月32日", [("1月", 100, None, "date", "exact"), ("32日", 32, None, "number", "exact")]),
+        ("2月0日", [("2月", 200, None, "date", "exact"), ("0日", 0, None, "number", "exact")]),
+        ("12月", [("12月", 1200, None, "date", "exact")]),
+        ("十二月", [("十二月", 1200, None, "date", "exact")]),
+        ("十三月", [("十三月", 13, None, "number", "exact")]),
+        ("三月五日", [("三月五日", 305, None, "date", "exact")]),
+        ("2025年3月至5月", [("2025年3月至5月", 20250300, 20250500, "date", "range")]),
+        ("3月5日至4月2日", [("3月5日至4月2日", 305, 402, "date", "range")]),
+        ("2025年3月底", [("2025年3月底", 20250300, None, "date", "exact")]),
+        ("十万余人", [("十万余人", 100000, None, "number", "more_than")]),
+        ("三十余人", [("三十余人", 30, None, "number", "more_than")]),
+        ("五十几个", [("五十几个", 50, None, "number", "more_than")]),
+        ("三万几", [("三万", 30000, None, "number", "exact")]),  # 几 only after 十/百/千
+        ("一千多家", [("一千多家", 1000, None, "number", "more_than")]),
+        ("九点五万", [("九点五万", 95000, None, "number", "exact")]),
+        ("三四百万人", [("三四百万人", 3e6, 4e6, "number", "range")]),
+        ("十七八岁", [("十七八岁", 17, 18, "number", "range")]),
+        ("七八十个", [("七八十个", 70, 80, "number", "range")]),
+        ("四五个", [("四五个", 4, 5, "number", "range")]),
+        ("九十个", [("九十个", 90, None, "number", "exact")]),
+        # a run that is no number is vague, read as its longest readable start
+        ("共一亿二亿人", [("一亿二亿人", 1.2e8, None, "vague", "exact")]),
+        ("三千五万人", [("三千五万人", 3500, None, "vague", "exact")]),
+        ("五百三千元", [("五百三千元", 530, None, "vague", "exact")]),
+        ("十四五五", [("十四五五", 14, None, "vague", "exact")]),
+        ("一五一十地说", [("一五一十", 1, None, "vague", "exact")]),
+        (
+            "一二三四五六七八九十一二三四五个",
+            [("一二三四五六七八九十一二三四五个", 1, None, "vague", "exact")],
+        ),
+        (
+            "零一二三四五六七八九十百千万亿",
+            [("零一二三四五六七八九十百千万亿", 0, None, "vague", "exact")],
+        ),
+        ("百十", []),
+    ],
+)
+def test_boundaries(text: str, expected: list) -> None:
+    found = [(m.text, m.value, m.value_high, m.kind, m.qualifier) for m in scan_text(text)]
+    assert found == expected
+
+
+def test_cli_help(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    with pytest.raises(SystemExit):
+        main(["scan", "--help"])
+    out = capsys.readouterr().out
+    assert "FILE                  UTF-8 text file(s) to scan" in out
+    assert (
+        "--format {table,csv}  table (aligned, for reading; the default) or csv (for tools)" in out
+    )
+    assert "--output PATH         write to PATH instead of standard output" in out
