@@ -441,3 +441,9 @@ def test_a_malformed_period_is_named(period):
     assert str(caught.value) == (
         f"period {period!r}: expected YYYY, YYYY-MM, YYYY-MM-DD, YYYY-YYYY or A..B"
     )
+
+
+def test_english_months_whatever_the_machine_locale(monkeypatch):
+    for variable in ("LC_ALL", "LC_TIME", "LANG"):
+        monkeypatch.setenv(variable, "fr_FR.UTF-8")
+    assert format_period("2026-04", "en") == "April 2026"
