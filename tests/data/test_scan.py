@@ -644,3 +644,36 @@ def test_cli_help(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
         "--format {table,csv}  table (aligned, for reading; the default) or csv (for tools)" in out
     )
     assert "--output PATH         write to PATH instead of standard output" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("-5%", [(0, 3, -5, None, "percent", "exact")]),
+        ("下降-5%", [(2, 5, -5, None, "percent", "exact")]),
+        ("A-5型", [(0, 3, 5, None, "vague", "exact")]),  # a model name, not minus five
+        ("AB-5型", [(0, 4, 5, None, "vague", "exact")]),
+        ("前4个月", [(0, 4, 4, None, "number", "exact")]),
+        ("目前4个月", [(2, 5, 4, None, "number", "exact")]),  # 目前 is not 前 + a period
+        ("提前3个月", [(2, 5, 3, None, "number", "exact")]),
+        ("数十人", [(0, 3, 10, None, "vague", "more_than")]),
+        ("几百家", [(0, 3, 100, None, "vague", "more_than")]),
+        ("3-5人", [(0, 4, 3, 5, "number", "range")]),
+        ("12-15岁", [(0, 6, 12, 15, "number", "range")]),
+        ("3万-5万元", [(0, 6, 30000, 50000, "number", "range")]),
+        ("3至5万人", [(0, 5, 30000, 50000, "number", "range")]),
+        ("3至五人", [(0, 4, 3, 5, "number", "range")]),
+        # not ranges: a hyphen between Chinese numerals, a falling or equal pair, a bound
+        ("三-五人", [(0, 1, 3, None, "vague", "exact"), (2, 4, 5, None, "number", "exact")]),
+        ("5至3人", [(0, 1, 5, None, "number", "exact"), (2, 4, 3, None, "number", "exact")]),
+        ("5至5人", [(0, 1, 5, None, "number", "exact"), (2, 4, 5, None, "number", "exact")]),
+        (
+            "100余至200人",
+            [(0, 4, 100, None, "number", "more_than"), (5, 9, 200, None, "number", "exact")],
+        ),
+        ("B2-3层", [(0, 4, 2, None, "vague", "exact")]),
+    ],
+)
+def test_signs_ranges_and_identifiers(text: str, expected: list) -> None:
+    found = [(m.start, m.end, m.value, m.value_high, m.kind, m.qualifier) for m in scan_text(text)]
+    assert found == expected
