@@ -199,10 +199,10 @@ def test_words_of_news_units_and_nearly_come_from_the_vocabulary(value, unit, qu
 
 
 # --- every word pinned --------------------------------------------------------------------
-# tests/fixtures/fmt/words.csv: the expected words of every unit x qualifier of the data
-# package (and at_most, which derivation produces) in both languages, a small and a scaled
-# value each. Generated once, then read and corrected by hand; a change to any word must
-# change this file too.
+# tests/fixtures/fmt/words.csv: the expected words of every unit x qualifier the vocabulary
+# (data/vocabulary.toml) declares, in both languages, a small and a scaled value each.
+# Generated once, then read and corrected by hand; a change to any word must change this
+# file too.
 
 WORDS = paths.ROOT / "tests" / "fixtures" / "fmt" / "words.csv"
 
@@ -220,8 +220,8 @@ def _number(text: str) -> int | None:
 
 def test_the_word_table_covers_every_unit_and_qualifier():
     covered = {(row["unit"], row["qualifier"]) for row in _word_rows()}
-    qualifiers = _schema_enum("qualifier") | {"at_most"}
-    assert covered == {(u, q) for u in _schema_enum("unit") for q in qualifiers}
+    vocabulary = load_vocabulary()
+    assert covered == {(u, q) for u in vocabulary.units for q in vocabulary.qualifiers}
 
 
 @pytest.mark.parametrize(
@@ -395,12 +395,12 @@ def test_axis_unit_edges():
         (
             lambda: format_value(1, "persons", "en", qualifier="nope"),
             ValueError,
-            "qualifier 'nope' has no words in policyreport.fmt.QUALIFIERS",
+            "qualifier 'nope' is not in the vocabulary (vocabulary.toml)",
         ),
         (
             lambda: format_figure(fig(2026, "year", "nope", kind="date", period="2026-01"), "en"),
             ValueError,
-            "qualifier 'nope' has no words in policyreport.fmt.QUALIFIERS",
+            "qualifier 'nope' is not in the vocabulary (vocabulary.toml)",
         ),
         (
             lambda: format_value(1, "minutes", "en", qualifier="range"),
