@@ -735,7 +735,7 @@ KEY_SENTENCES = {
 
 @pytest.mark.slow
 @lang_params
-@nb_params
+@chapter_params
 def test_key_sentences_read_as_written_by_hand(notebook, lang, executions):
     expected = KEY_SENTENCES.get((notebook.stem, lang))
     assert expected, f"write a few key sentences of {notebook.stem} ({lang}) in KEY_SENTENCES"
