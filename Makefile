@@ -36,7 +36,7 @@ TEST_DEBS := $(REPORT_DEBS) chromium
 
 comma := ,
 
-.PHONY: help venv debs-report debs-test check scan report test test-pythons lint format lab bench lock lock-pythons clean
+.PHONY: help venv debs-report debs-test check scan report test test-pythons mutate lint format lab bench lock lock-pythons clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -78,6 +78,16 @@ test: $(STAMP) $(KERNEL_CONFIG) debs-test ## Lint, format check and the whole te
 test-pythons: ## `make test` under every supported Python found, each in its own .venv-3.X
 	@tools/test-pythons $(if $(TESTED),--tested '$(TESTED)') $(PYTHONS)
 
+# Mutation testing: every module of data/ and authoring/ by default, or only some, e.g.
+# `make mutate MUTATE_MODULES="data.numerals authoring.fmt"`. mutmut keeps its results in
+# mutants/ and re-tests only what changed since the last run.
+MUTATE_MODULES ?=
+MUTATE_JOBS ?= 2
+mutate: $(STAMP) ## Mutation testing of data/ and authoring/ (slow): score per module, survivors in mutants/survivors.txt
+	@mkdir -p .cache
+	$(BIN)/mutmut run --max-children $(MUTATE_JOBS) $(foreach m,$(MUTATE_MODULES),'policyreport.$(m).*') > .cache/mutmut.log 2>&1 || { tail -n 40 .cache/mutmut.log; exit 1; }
+	$(BIN)/python tools/mutation-score --mutmut $(BIN)/mutmut
+
 lint: $(STAMP) ## Lint only
 	$(BIN)/ruff check src tests
 
@@ -116,4 +126,4 @@ lock-pythons:
 	PYTHONPATH=src $(PYTHON) -m policyreport.envfile "$${added[@]}"
 
 clean: ## Remove generated files (figures, report outputs, caches); keeps the venvs
-	rm -rf figures/*/ report/*/ report/*.html report/*.pdf .cache .pytest_cache .ruff_cache
+	rm -rf figures/*/ report/*/ report/*.html report/*.pdf .cache .pytest_cache .ruff_cache mutants

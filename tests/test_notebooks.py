@@ -621,6 +621,134 @@ def test_element_ids_are_unique_across_notebooks(lang, executions):
     assert not clashes, clashes
 
 
+# --- slow: key sentences, written out by hand ---------------------------------------------
+# The checks above compare each link with format_figure over load_dataset, so they agree with
+# any error in the formulas or the words. These sentences were read off one executed report,
+# checked against data/facts.csv and the page (92.1亿美元 x 7.18 = 661亿元; 893亿元 / 7.18 =
+# 124亿美元; 893亿元 / 超18万人次 = 不超过49.6万元; 150万 / 49.6万 = 3.02; 超200万 / 超30万 =
+# 约6.67天; 893 / 661 = 1.35; (1.226^5 / 1.154)^(1/4) = 1.245) and are written out in full.
+
+KEY_SENTENCES = {
+    ("00_summary", "en"): [
+        "In 2025 Wuhan's service-outsourcing contract execution value reached US$9.21 billion "
+        "(about CNY 66.1 billion at CNY 7.18 per US dollar), up 15.4% year on year.",
+        "Growth was down 7.2 percentage points on the 2021–2025 average of 22.6% a year: a "
+        "slowdown, not a fall in value.",
+        "Taken together, the average and the latest rate imply that growth over 2021–2024 "
+        "averaged about 24.5% a year, faster than the period as a whole.",
+        "By 30 April 2026 loans outstanding to the fields of Guangdong's 3 skill programmes "
+        "(Cantonese Chef, Guangdong Technician, South Guangdong Housekeeping) stood at CNY 89.3 "
+        "billion (about US$12.4 billion at CNY 7.18 per US dollar), and cumulative support for "
+        "skilled workers starting a business or finding a job had reached more than 180,000 "
+        "person-times.",
+        "Dividing the balance by the person-times gives at most CNY 496,000 per person-time.",
+        "At that rate the platform's whole cumulative count would pass through the model in "
+        "about 6.67 days, so the two count different things and cannot be added or converted.",
+    ],
+    ("00_summary", "zh"): [
+        "2025年，武汉市服务外包合同执行额达92.1亿美元（按7.18元/美元折算约合661亿元），"
+        "同比增长15.4%。",
+        "该增速比2021—2025年的年均增速22.6%下降7.2个百分点：是增长放缓，而非规模下降。",
+        "年均增速与最新增速合起来意味着，2021—2024年执行额年均增长约24.5%，"
+        "快于整个时期的平均水平。",
+        "截至2026年4月30日，投向“粤菜师傅”“广东技工”“南粤家政”3项工程领域的贷款余额达"
+        "893亿元（按7.18元/美元折算约合124亿美元），累计支持超18万人次技能人才创业就业。",
+        "用余额除以人次，得到不超过49.6万元/人次。",
+        "按该日均量计，平台的全部累计监管架次约6.67天即可处理完，可见它们统计的不是同一对象，"
+        "不能相加或换算。",
+    ],
+    ("01_wuhan_outsourcing", "en"): [
+        "In 2025, Wuhan's service-outsourcing contract execution value reached US$9.21 billion "
+        "(about CNY 66.1 billion at CNY 7.18 per US dollar), up 15.4% year on year, ranking "
+        "1st in both scale and growth among the demonstration cities of central and western "
+        "China.",
+        "The page's own growth rates give its rough shape: going back one year from the 2025 "
+        "level at its year-on-year growth gives about US$7.98 billion for 2024, and compounding "
+        "the 2021–2025 average back gives about US$3.33 billion for 2020.",
+        "By 31 December 2025 the city's service-outsourcing industry had taken on 400,000 "
+        "people in total, 85.8% of them with a bachelor's degree or higher.",
+        "Both monthly counts are lower bounds (“more than”), so the ratio of about 2× is only "
+        "approximate, but it agrees with the company's claim that capacity doubled (about 2×).",
+    ],
+    ("01_wuhan_outsourcing", "zh"): [
+        "2025年，武汉市服务外包合同执行额达92.1亿美元（按7.18元/美元折算约合661亿元），"
+        "同比增长15.4%，规模和增速均位列中西部示范城市第1。",
+        "用页面自身给出的增速，可以推算出它大致的形状：按2025年的同比增速回推，2024年约为"
+        "79.8亿美元；按2021—2025年的年均增速复合回推，2020年约为33.3亿美元。",
+        "截至2025年12月31日，全市服务外包行业累计吸纳从业人员40万人，其中本科及以上学历占比85.8%。",
+        "这些月产量都是下限（原文为“余”），前后之比约2倍只是近似，"
+        "但与企业所称的产能增长倍数（约2倍）一致。",
+    ],
+    ("02_guangdong_skill_loans", "en"): [
+        "By 30 April 2026 the balance of loans outstanding to the fields of these programmes "
+        "stood at CNY 89.3 billion, and support for skilled workers starting businesses or "
+        "finding jobs had reached more than 180,000 person-times in total.",
+        "Dividing the balance by the person-times gives at most CNY 496,000 per person-time.",
+        "Master Yan's CNY 1.5 million loan is more than 3.02× the loan balance per person-time.",
+    ],
+    ("02_guangdong_skill_loans", "zh"): [
+        "截至2026年4月30日，投向这些工程领域的贷款余额达893亿元，"
+        "累计支持超18万人次技能人才创业就业。",
+        "用贷款余额除以累计支持人次，得到每人次对应的贷款余额：不超过49.6万元/人次。",
+        "颜师傅的150万元贷款，是每人次贷款余额的超3.02倍。",
+    ],
+    ("03_low_altitude", "en"): [
+        "According to statistics from “relevant parties” (the page names no source), "
+        "Hangzhou's low-altitude management platform has so far gathered more than 400 routes "
+        "and supervised more than 2 million flights, both cumulative.",
+        "Computing Power Town is said to host more than 2,000 firms in integrated-circuit "
+        "design and AI and over 50 firms in the low-altitude economy, which the report says "
+        "work together along the supply chain and with universities and research institutes.",
+        "A check shows why: if they measured the same thing, the model's daily average would "
+        "reach the platform's whole cumulative count in about 6.67 days.",
+    ],
+    ("03_low_altitude", "zh"): [
+        "据有关方面统计（页面未注明具体来源），杭州市低空管理平台目前累计汇聚超400条飞行航线，"
+        "监管飞行架次超200万架次。",
+        "据了解，算力小镇拥有集成电路设计和AI相关企业超2000家，集聚低空经济企业50余家，"
+        "报道称这些领域正形成上下游联动、产学研协同的生态。",
+        "做个检验即可看出：若它们口径相同，按模型的日均处理量，"
+        "约6.67天就能达到平台的全部累计监管架次。",
+    ],
+    ("04_synthesis", "en"): [
+        "At CNY 7.18 per US dollar, Wuhan's execution value in 2025 comes to about CNY 66.1 "
+        "billion; Guangdong's loan balance at 30 April 2026 is CNY 89.3 billion, 1.35× the "
+        "former.",
+        "Wuhan's story is headlined “Wuhan services take the international stage”, yet in "
+        "January–April 2026 offshore business was up 19.1%, down 4.5 percentage points on the "
+        "total's growth: expansion leaned on the domestic market, not on exports.",
+        "Guangdong's showcase chef obtained a CNY 1.5 million loan, more than 3.02× the "
+        "balance per person-time, itself at most CNY 496,000 per person-time: the showcase is "
+        "far larger than any average these figures allow and says nothing about what an "
+        "ordinary skilled worker can borrow.",
+    ],
+    ("04_synthesis", "zh"): [
+        "按7.18元/美元折算，武汉2025年的服务外包执行额约为661亿元；广东截至2026年4月30日的"
+        "贷款余额为893亿元，相当于前者的1.35倍。",
+        "武汉的报道以“‘武汉服务’走上国际舞台”为题，但2026年1—4月离岸业务同比增长19.1%，"
+        "增速较整体下降4.5个百分点：增长更多来自国内市场，而非海外。",
+        "广东宣传的颜师傅获得150万元贷款，是每人次余额（不超过49.6万元/人次）的超3.02倍：示范"
+        "案例远大于这些数据所允许的任何平均额度，不能代表一般技能人才能借到多少。",
+    ],
+}
+
+
+@pytest.mark.slow
+@lang_params
+@chapter_params
+def test_key_sentences_read_as_written_by_hand(notebook, lang, executions):
+    expected = KEY_SENTENCES.get((notebook.stem, lang))
+    assert expected, f"write a few key sentences of {notebook.stem} ({lang}) in KEY_SENTENCES"
+    executed = executions.default(notebook, lang).ok()
+    prose = "\n".join(
+        top.get_text()
+        for _, _, top in report_outputs(executed)
+        if top["data-report"] in ("paragraph", "note")
+    )
+    missing = [sentence for sentence in expected if sentence not in prose]
+    assert not missing, f"not in the chapter's prose: {missing}"
+
+
 # --- slow: parameters that change or stop a run ------------------------------------------
 
 

@@ -6,6 +6,7 @@ from policyreport import paths
 from policyreport.authoring.fmt import (
     axis_unit,
     format_figure,
+    format_number,
     format_period,
     format_value,
 )
@@ -195,3 +196,254 @@ def test_axis_units():
 def test_words_of_news_units_and_nearly_come_from_the_vocabulary(value, unit, qualifier, zh, en):
     assert format_value(value, unit, "zh", qualifier=qualifier) == zh
     assert format_value(value, unit, "en", qualifier=qualifier) == en
+
+
+# --- every word pinned --------------------------------------------------------------------
+# tests/fixtures/fmt/words.csv: the expected words of every unit x qualifier the vocabulary
+# (data/vocabulary.toml) declares, in both languages, a small and a scaled value each.
+# Generated once, then read and corrected by hand; a change to any word must change this
+# file too.
+
+WORDS = paths.ROOT / "tests" / "fixtures" / "fmt" / "words.csv"
+
+
+def _word_rows() -> list[dict]:
+    import csv
+
+    with WORDS.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _number(text: str) -> int | None:
+    return int(text) if text else None
+
+
+def test_the_word_table_covers_every_unit_and_qualifier():
+    covered = {(row["unit"], row["qualifier"]) for row in _word_rows()}
+    vocabulary = load_vocabulary()
+    assert covered == {(u, q) for u in vocabulary.units for q in vocabulary.qualifiers}
+
+
+@pytest.mark.parametrize(
+    "row", _word_rows(), ids=lambda r: f"{r['unit']}-{r['qualifier']}-{r['value']}"
+)
+def test_every_word(row):
+    figure = fig(
+        _number(row["value"]),
+        row["unit"],
+        row["qualifier"],
+        value_high=_number(row["value_high"]),
+    )
+    assert (format_figure(figure, "zh"), format_figure(figure, "en")) == (row["zh"], row["en"])
+
+
+@pytest.mark.parametrize(
+    ("value", "persons_zh", "persons_en", "usd_zh", "usd_en"),
+    [
+        (0, "0人", "0 people", "0美元", "US$0"),
+        (9999, "9999人", "9,999 people", "9999美元", "US$9,999"),
+        (10_000, "1万人", "10,000 people", "1万美元", "US$10,000"),
+        (999_999, "99.9999万人", "999,999 people", "99.9999万美元", "US$999,999"),
+        (1_000_000, "100万人", "1 million people", "100万美元", "US$1 million"),
+        (
+            99_999_999,
+            "9999.9999万人",
+            "99.999999 million people",
+            "9999.9999万美元",
+            "US$99.999999 million",
+        ),
+        (100_000_000, "1亿人", "100 million people", "1亿美元", "US$100 million"),
+        (
+            999_999_999,
+            "9.99999999亿人",
+            "999.999999 million people",
+            "9.99999999亿美元",
+            "US$999.999999 million",
+        ),
+        (10**9, "10亿人", "1 billion people", "10亿美元", "US$1 billion"),
+        (10**12, "1万亿人", "1 trillion people", "1万亿美元", "US$1 trillion"),
+        (-150_000_000, "-1.5亿人", "-150 million people", "-1.5亿美元", "US$-150 million"),
+    ],
+)
+def test_scale_boundaries(value, persons_zh, persons_en, usd_zh, usd_en):
+    assert format_figure(fig(value, "persons"), "zh") == persons_zh
+    assert format_figure(fig(value, "persons"), "en") == persons_en
+    assert format_figure(fig(value, "USD"), "zh") == usd_zh
+    assert format_figure(fig(value, "USD"), "en") == usd_en
+
+
+@pytest.mark.parametrize(
+    ("figure", "zh", "en"),
+    [
+        (fig(0, "percent", kind="growth_yoy"), "持平", "unchanged"),
+        (fig(0.0, "percentage_points"), "持平", "unchanged"),
+        (fig(0, "percent", "range", value_high=0), "持平", "unchanged"),
+        (fig(-3, "percent", "range", value_high=-1), "下降1%至3%", "down 1–3%"),
+        (fig(-3, "persons", "range", value_high=-1), "下降1至3人", "down 1–3 people"),
+        (fig(1, "percent", "range", value_high=3), "增长1%至3%", "up 1–3%"),
+        (fig(-0.5, "percentage_points"), "下降0.5个百分点", "down 0.5 percentage points"),
+        (fig(2, "percentage_points", "approx"), "提高约2个百分点", "up about 2 percentage points"),
+        (fig(20, "persons", "more_than"), "增长20余人", "up over 20 people"),
+    ],
+)
+def test_growth_words(figure, zh, en):
+    assert format_figure(figure, "zh", style="growth") == zh
+    assert format_figure(figure, "en", style="growth") == en
+
+
+@pytest.mark.parametrize(
+    ("value", "en"),
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (10, "10th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (15, "15th"),
+        (20, "20th"),
+        (21, "21st"),
+        (22, "22nd"),
+        (23, "23rd"),
+        (100, "100th"),
+        (101, "101st"),
+        (111, "111th"),
+        (112, "112th"),
+        (1002, "1002nd"),
+    ],
+)
+def test_ordinals(value, en):
+    assert format_figure(fig(value, "rank"), "en") == en
+    assert format_figure(fig(value, "rank"), "zh") == f"第{value}"
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "zh", "en"),
+    [
+        (-2, 0, "下降0%至2%", "down 0–2%"),  # a fall down to no change is still a fall
+        (0, 2, "增长0%至2%", "up 0–2%"),
+        (-1, 2, "-1%至2%", "-1–2%"),  # from a fall to a rise: no direction word
+    ],
+)
+def test_growth_ranges_touching_zero(low, high, zh, en):
+    figure = fig(low, "percent", "range", value_high=high)
+    assert format_figure(figure, "zh", style="growth") == zh
+    assert format_figure(figure, "en", style="growth") == en
+
+
+def test_small_growth_is_growth():
+    assert format_figure(fig(0.5, "percent"), "zh", style="growth") == "增长0.5%"
+    assert format_figure(fig(0.5, "percent"), "en", style="growth") == "up 0.5%"
+
+
+@pytest.mark.parametrize(("value", "en"), [(211, "211th"), (1021, "1021st"), (1013, "1013th")])
+def test_ordinals_read_the_last_two_digits(value, en):
+    assert format_figure(fig(value, "rank"), "en") == en
+
+
+def test_a_range_is_scaled_by_its_larger_end():
+    figure = fig(9000, "persons", "range", value_high=12000)
+    assert format_figure(figure, "zh") == "0.9至1.2万人"
+    assert format_figure(figure, "en") == "9,000–12,000 people"
+
+
+def test_both_ends_of_a_range_are_rounded_alike():
+    words = format_value(
+        1234, "persons", "en", qualifier="range", value_high=5678, significant=2, reported=False
+    )
+    assert words == "1,200–5,700 people"
+    with pytest.raises(ValueError, match="reported figure"):
+        format_value(1000, "persons", "en", qualifier="range", value_high=1234, significant=2)
+
+
+def test_a_date_figure_in_unit_date_reads_its_value():
+    figure = fig(20260430, "date", kind="date", period="2026")
+    assert format_figure(figure, "zh") == "2026年4月30日"
+
+
+def test_period_shapes_that_differ():
+    assert format_period("2026-03..2026", "zh") == "2026年3月—2026年"
+    assert format_period("2026-03..2026", "en") == "March 2026–2026"
+
+
+def test_format_number_for_axis_ticks():
+    assert format_number(12345.678, "en") == "12,345.678"
+    assert format_number(1.23456, "en") == "1.235"
+    assert format_number(12345.678, "zh") == "12345.678"
+    assert format_number(12345.678, "en", group=False) == "12345.678"
+
+
+def test_axis_unit_edges():
+    empty = axis_unit([], "USD", "en")
+    assert (empty.divisor, empty.label) == (1.0, "US$")
+    per = axis_unit([496000], "CNY_per_person_time", "en")
+    assert (per.divisor, per.label) == (1.0, "CNY per person-time")
+    assert axis_unit([496000], "CNY_per_person_time", "zh").label == "单位：万元/人次"
+    assert axis_unit([2.0], "ratio", "en").label == "×"
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: format_value(1, "persons", "fr"),
+            ValueError,
+            "language 'fr' is not one of zh, en",
+        ),
+        (
+            lambda: format_value(1, "persons", "en", qualifier="nope"),
+            ValueError,
+            "qualifier 'nope' is not in the vocabulary (vocabulary.toml)",
+        ),
+        (
+            lambda: format_figure(fig(2026, "year", "nope", kind="date", period="2026-01"), "en"),
+            ValueError,
+            "qualifier 'nope' is not in the vocabulary (vocabulary.toml)",
+        ),
+        (
+            lambda: format_value(1, "minutes", "en", qualifier="range"),
+            ValueError,
+            "a range needs value_high",
+        ),
+        (
+            lambda: format_value(2026, "date", "en"),
+            ValueError,
+            "a value in unit 'date' is written YYYYMMDD; found 2026",
+        ),
+        (
+            lambda: format_value(15.4, "percent", "zh", significant=2),
+            ValueError,
+            "formatting 15.4 to 2 significant digits would drop digits of a reported figure; "
+            "reported figures are shown as reported",
+        ),
+        (lambda: format_value(True, "persons", "en"), TypeError, "expected a number, found True"),
+        (
+            lambda: format_value(float("inf"), "persons", "en"),
+            ValueError,
+            "cannot format the non-finite number inf",
+        ),
+        (lambda: format_period(" ", "en"), ValueError, "empty period"),
+        (lambda: format_period("..", "en"), ValueError, "period '..' has neither start nor end"),
+    ],
+)
+def test_errors_say_what_is_wrong(call, error, message):
+    with pytest.raises(error) as caught:
+        call()
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("period", ["25", "2025..x", "x..2025", "..x", "2025-3", "x.."])
+def test_a_malformed_period_is_named(period):
+    with pytest.raises(ValueError) as caught:
+        format_period(period, "zh")
+    assert str(caught.value) == (
+        f"period {period!r}: expected YYYY, YYYY-MM, YYYY-MM-DD, YYYY-YYYY or A..B"
+    )
+
+
+def test_english_months_whatever_the_machine_locale(monkeypatch):
+    for variable in ("LC_ALL", "LC_TIME", "LANG"):
+        monkeypatch.setenv(variable, "fr_FR.UTF-8")
+    assert format_period("2026-04", "en") == "April 2026"

@@ -494,3 +494,186 @@ def test_cli_unwritable_output(
     assert main(["scan", str(fixtures / "scan" / "plain.txt"), "--output", str(target)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "expected a writable path" in err
+
+
+# --- The CLI's output, written out in full --------------------------------------------------
+def test_cli_table_in_full(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.chdir(paths.ROOT)
+    assert main(["scan", "tests/fixtures/scan/plain.txt"]) == 0
+    # columns aligned by display width (a CJK character is two columns), numbers to the right
+    assert capsys.readouterr().out.split("\n") == [
+        "file                           start  end  text      value  value_high  unit  "
+        "qualifier  kind    context",
+        "tests/fixtures/scan/plain.txt      6   10  20多个       20              个    "
+        "more_than  number  本届展会汇聚20多个国家和地区，1至3分钟。⏎",
+        "tests/fixtures/scan/plain.txt     16   21  1至3分钟      1           3  分钟  "
+        "range      number  届展会汇聚20多个国家和地区，1至3分钟。⏎",
+        "2 mention(s): number 2",
+        "",
+    ]
+
+
+def test_cli_table_replaces_tabs_and_counts_each_kind(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "tab.txt"
+    source.write_text("增长\t5%，第3名", encoding="utf-8")
+    assert main(["scan", str(source)]) == 0
+    lines = capsys.readouterr().out.split("\n")
+    assert "\t" not in "".join(lines)
+    assert lines[1].endswith("增长 5%，第3名")
+    assert lines[-2] == "2 mention(s): percent 1, ordinal 1"
+
+
+def test_cli_csv_in_full(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys) -> None:
+    monkeypatch.chdir(paths.ROOT)
+    target = tmp_path / "out.csv"
+    argv = ["scan", "tests/fixtures/scan/bom_crlf.txt", "--format", "csv", "--output"]
+    assert main([*argv, str(target)]) == 0
+    assert target.read_bytes().decode("utf-8") == (
+        "file,start,end,text,value,value_high,unit,qualifier,kind,context\n"
+        "tests/fixtures/scan/bom_crlf.txt,2,8,2025年底,2025,,年,exact,year,"
+        "截至2025年底，累计吸纳从业人员40万人。⏎\n"
+        "tests/fixtures/scan/bom_crlf.txt,17,21,40万人,400000,,人,exact,number,"
+        "2025年底，累计吸纳从业人员40万人。⏎占比超60%，近200种\n"
+        "tests/fixtures/scan/bom_crlf.txt,26,30,超60%,60,,%,at_least,percent,"
+        "吸纳从业人员40万人。⏎占比超60%，近200种算法。⏎\n"
+        "tests/fixtures/scan/bom_crlf.txt,31,36,近200种,200,,种,approx,number,"
+        "员40万人。⏎占比超60%，近200种算法。⏎\n"
+    )
+
+
+def test_cli_unwritable_output_in_full(tmp_path: Path, fixtures: Path, capsys) -> None:
+    target = tmp_path / "missing-dir" / "out.csv"
+    assert main(["scan", str(fixtures / "scan" / "plain.txt"), "--output", str(target)]) == 2
+    assert capsys.readouterr().err == (
+        f"policyreport scan: error: {target}: expected a writable path; "
+        "found 'No such file or directory'\n"
+    )
+
+
+def test_read_text_errors_in_full(tmp_path: Path) -> None:
+    cases = [
+        (tmp_path / "nope.txt", "no such file"),
+        (tmp_path, "a directory"),
+        (tmp_path / ("x" * 300), "File name too long"),
+    ]
+    for path, found in cases:
+        with pytest.raises(DataError) as caught:
+            read_text(path)
+        assert str(caught.value) == f"{path}: expected UTF-8 text; found {found!r}"
+
+
+def test_read_text_drops_the_bom_only_at_the_start(tmp_path: Path) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_bytes("\ufeff第3名\ufeff".encode())
+    assert read_text(path) == "第3名\ufeff"
+
+
+def test_context_default_width_and_start_of_text() -> None:
+    text = "甲" * 20 + "增长5%" + "乙" * 20
+    mention = one(text)
+    assert context(text, mention) == "甲" * 13 + "增长5%" + "乙" * 15  # 15 either side of 5%
+    start = "5%" + "乙" * 20
+    assert context(start, one(start), width=3) == "5%乙乙乙"
+    assert context("上\r下5%", one("上\r下5%"), width=2) == "⏎下5%"
+
+
+# --- Boundaries: calendar limits, modifiers, consecutive digits, broken runs ----------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025年1月1日开幕", [("2025年1月1日", 20250101, None, "date", "exact")]),
+        ("2025年12月31日", [("2025年12月31日", 20251231, None, "date", "exact")]),
+        (
+            "2025年13月",
+            [("2025年", 2025, None, "year", "exact"), ("13月", 13, None, "number", "exact")],
+        ),
+        (
+            "2025年0月",
+            [("2025年", 2025, None, "year", "exact"), ("0月", 0, None, "number", "exact")],
+        ),
+        ("1月31日", [("1月31日", 131, None, "date", "exact")]),
+        ("1月32日", [("1月", 100, None, "date", "exact"), ("32日", 32, None, "number", "exact")]),
+        ("2月0日", [("2月", 200, None, "date", "exact"), ("0日", 0, None, "number", "exact")]),
+        ("12月", [("12月", 1200, None, "date", "exact")]),
+        ("十二月", [("十二月", 1200, None, "date", "exact")]),
+        ("十三月", [("十三月", 13, None, "number", "exact")]),
+        ("三月五日", [("三月五日", 305, None, "date", "exact")]),
+        ("2025年3月至5月", [("2025年3月至5月", 20250300, 20250500, "date", "range")]),
+        ("3月5日至4月2日", [("3月5日至4月2日", 305, 402, "date", "range")]),
+        ("2025年3月底", [("2025年3月底", 20250300, None, "date", "exact")]),
+        ("十万余人", [("十万余人", 100000, None, "number", "more_than")]),
+        ("三十余人", [("三十余人", 30, None, "number", "more_than")]),
+        ("五十几个", [("五十几个", 50, None, "number", "more_than")]),
+        ("三万几", [("三万", 30000, None, "number", "exact")]),  # 几 only after 十/百/千
+        ("一千多家", [("一千多家", 1000, None, "number", "more_than")]),
+        ("九点五万", [("九点五万", 95000, None, "number", "exact")]),
+        ("三四百万人", [("三四百万人", 3e6, 4e6, "number", "range")]),
+        ("十七八岁", [("十七八岁", 17, 18, "number", "range")]),
+        ("七八十个", [("七八十个", 70, 80, "number", "range")]),
+        ("四五个", [("四五个", 4, 5, "number", "range")]),
+        ("九十个", [("九十个", 90, None, "number", "exact")]),
+        # a run that is no number is vague, read as its longest readable start
+        ("共一亿二亿人", [("一亿二亿人", 1.2e8, None, "vague", "exact")]),
+        ("三千五万人", [("三千五万人", 3500, None, "vague", "exact")]),
+        ("五百三千元", [("五百三千元", 530, None, "vague", "exact")]),
+        ("十四五五", [("十四五五", 14, None, "vague", "exact")]),
+        ("一五一十地说", [("一五一十", 1, None, "vague", "exact")]),
+        (
+            "一二三四五六七八九十一二三四五个",
+            [("一二三四五六七八九十一二三四五个", 1, None, "vague", "exact")],
+        ),
+        (
+            "零一二三四五六七八九十百千万亿",
+            [("零一二三四五六七八九十百千万亿", 0, None, "vague", "exact")],
+        ),
+        ("百十", []),
+    ],
+)
+def test_boundaries(text: str, expected: list) -> None:
+    found = [(m.text, m.value, m.value_high, m.kind, m.qualifier) for m in scan_text(text)]
+    assert found == expected
+
+
+def test_cli_help(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    with pytest.raises(SystemExit):
+        main(["scan", "--help"])
+    out = capsys.readouterr().out
+    assert "FILE                  UTF-8 text file(s) to scan" in out
+    assert (
+        "--format {table,csv}  table (aligned, for reading; the default) or csv (for tools)" in out
+    )
+    assert "--output PATH         write to PATH instead of standard output" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("-5%", [(0, 3, -5, None, "percent", "exact")]),
+        ("下降-5%", [(2, 5, -5, None, "percent", "exact")]),
+        ("A-5型", [(0, 3, 5, None, "vague", "exact")]),  # a model name, not minus five
+        ("AB-5型", [(0, 4, 5, None, "vague", "exact")]),
+        ("前4个月", [(0, 4, 4, None, "number", "exact")]),
+        ("目前4个月", [(2, 5, 4, None, "number", "exact")]),  # 目前 is not 前 + a period
+        ("提前3个月", [(2, 5, 3, None, "number", "exact")]),
+        ("数十人", [(0, 3, 10, None, "vague", "more_than")]),
+        ("几百家", [(0, 3, 100, None, "vague", "more_than")]),
+        ("3-5人", [(0, 4, 3, 5, "number", "range")]),
+        ("12-15岁", [(0, 6, 12, 15, "number", "range")]),
+        ("3万-5万元", [(0, 6, 30000, 50000, "number", "range")]),
+        ("3至5万人", [(0, 5, 30000, 50000, "number", "range")]),
+        ("3至五人", [(0, 4, 3, 5, "number", "range")]),
+        # not ranges: a hyphen between Chinese numerals, a falling or equal pair, a bound
+        ("三-五人", [(0, 1, 3, None, "vague", "exact"), (2, 4, 5, None, "number", "exact")]),
+        ("5至3人", [(0, 1, 5, None, "number", "exact"), (2, 4, 3, None, "number", "exact")]),
+        ("5至5人", [(0, 1, 5, None, "number", "exact"), (2, 4, 5, None, "number", "exact")]),
+        (
+            "100余至200人",
+            [(0, 4, 100, None, "number", "more_than"), (5, 9, 200, None, "number", "exact")],
+        ),
+        ("B2-3层", [(0, 4, 2, None, "vague", "exact")]),
+    ],
+)
+def test_signs_ranges_and_identifiers(text: str, expected: list) -> None:
+    found = [(m.start, m.end, m.value, m.value_high, m.kind, m.qualifier) for m in scan_text(text)]
+    assert found == expected

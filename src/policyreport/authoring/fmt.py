@@ -140,7 +140,7 @@ def _mantissa(value: Decimal, factor: Decimal, significant: int | None, exact: b
 
 def _ordinal_en(number: Decimal) -> str:
     n = int(number)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
 
@@ -177,7 +177,7 @@ def format_value(
         high = to_decimal(value_high)
 
     if unit == "date":
-        return _format_date_value(low, lang)
+        return _qualified(_format_date_value(low, high, lang), qualifier, lang)
 
     sign = ""
     if style == "growth":
@@ -186,13 +186,14 @@ def format_value(
         top = high if high is not None else low
         if low == 0 and (high is None or high == 0):
             return table["flat"]
-        if top < 0:
+        if top <= 0:  # all of it a fall (-3至-1, -2至0)
             sign = table["down"]
             low, high = -low, (-high if high is not None else None)
             if high is not None:
                 low, high = high, low
-        else:
+        elif low >= 0:
             sign = table["up"]
+        # else a range from a fall to a rise: no direction word, the signs speak (-1%至2%)
 
     magnitude = max(abs(low), abs(high) if high is not None else Decimal(0))
     factor, scale_name = _scale(magnitude, lang, words)
@@ -208,8 +209,11 @@ def format_value(
 
 def _zh(words, m_low, m_high, scale_name, qual, style) -> str:
     noun = "" if style == "count" else words.zh_noun
-    if words.zh_prefix:  # ranks: 第15
-        return words.zh_prefix + _digits(m_low, "zh")
+    if words.zh_prefix:  # ranks: 第15, 第1至3, 约第20
+        text = words.zh_prefix + _digits(m_low, "zh")
+        if m_high is not None:
+            text += "至" + _digits(m_high, "zh")
+        return qual.zh + text
     attached = words.zh in ("%", "倍") or not words.zh
     if m_high is not None:
         if attached and words.zh:
@@ -224,13 +228,16 @@ def _zh(words, m_low, m_high, scale_name, qual, style) -> str:
 
 def _en(words, m_low, m_high, scale_name, qual, style, low) -> str:
     group = words.group
-    if words.ordinal:
-        return _ordinal_en(m_low)
+    if words.ordinal:  # 15th, 1st–3rd, about 20th
+        text = _ordinal_en(m_low)
+        if m_high is not None:
+            text += "–" + _ordinal_en(m_high)
+        return f"{qual.en} {text}" if qual.en else text
     if m_high is not None:
         plural = True
         number = f"{_digits(m_low, 'en', group)}–{_digits(m_high, 'en', group)}"
     else:
-        plural = not (low == 1 and qual.en in ("", "about", "at most"))
+        plural = low != 1  # 1 person, about 1 person, more than 1 person
         number = _digits(m_low, "en", group)
     noun = "" if style == "count" else words.en_noun(plural)
     scale = f" {scale_name}" if scale_name else ""
@@ -238,11 +245,25 @@ def _en(words, m_low, m_high, scale_name, qual, style, low) -> str:
     return f"{qual.en} {text}" if qual.en else text
 
 
-def _format_date_value(value: Decimal, lang: str) -> str:
+def _date_point(value: Decimal) -> str:
     digits = str(int(value))
     if not re.fullmatch(r"\d{8}", digits):
         raise ValueError(f"a value in unit 'date' is written YYYYMMDD; found {value}")
-    return format_period(f"{digits[:4]}-{digits[4:6]}-{digits[6:]}", lang)
+    return f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
+
+
+def _format_date_value(value: Decimal, high: Decimal | None, lang: str) -> str:
+    if high is None:
+        return format_period(_date_point(value), lang)
+    return format_period(f"{_date_point(value)}..{_date_point(high)}", lang)
+
+
+def _qualified(text: str, qualifier: str, lang: str) -> str:
+    """A date or period with its qualifier's words before it: 约2026年1月 / about January 2026."""
+    words = getattr(qualifier_words(qualifier), lang)
+    if not words:
+        return text
+    return f"{words}{text}" if lang == "zh" else f"{words} {text}"
 
 
 def format_figure(
@@ -260,11 +281,7 @@ def format_figure(
     if style == "period":
         return format_period(fig.period, lang)
     if fig.kind == "date" and fig.unit != "date" and fig.period and style == "plain":
-        text = format_period(fig.period, lang)
-        qual = getattr(qualifier_words(fig.qualifier), lang)
-        if not qual:
-            return text
-        return f"{qual}{text}" if lang == "zh" else f"{qual} {text}"
+        return _qualified(format_period(fig.period, lang), fig.qualifier, lang)
     reported = fig.ref != "derived"
     if significant is None and not reported:
         significant = DERIVED_SIGNIFICANT

@@ -14,7 +14,9 @@
 - the colloquial shortening of a last digit after 百/千/万/亿 (``三千五`` → 3500,
   ``一万五`` → 15000); after 零 it is not shortened (``一百零五`` → 105).
 
-Anything else raises ValueError naming the text and what was wrong with it. Arithmetic is
+Refused: repeated or misordered multipliers (``一亿二亿``, ``万万``, ``三千五万``, ``五百三千``,
+``三点五亿万``), a digit after a multiplier that is then scaled by as much or more. Anything
+else that is not a number raises ValueError too, naming the text and what was wrong with it. Arithmetic is
 done in Decimal, so ``92.1亿`` is exactly 9210000000.0, not 9209999999.999998.
 """
 
@@ -90,6 +92,10 @@ DIGIT_CHARS = "".join(DIGITS)
 MULTIPLIER_CHARS = "".join(_MULTIPLIER_CHAR_VALUES)
 
 _SMALL = {10, 100, 1_000}
+_NAMES = {10: "十", 100: "百", 1_000: "千", 10_000: "万", 100_000_000: "亿"}
+# The multipliers that may follow a decimal fraction, as letters: s(mall) w(an) y(i).
+_SCALE_LETTER = {10: "s", 100: "s", 1_000: "s", 10_000: "w", 100_000_000: "y"}
+_DECIMAL_SCALES = re.compile("s?w?y?")
 _WAN = 10_000
 _YI = 100_000_000
 
@@ -133,12 +139,17 @@ def _parse_unsigned(s: str, original: str) -> Decimal:
 def _parse_chinese_decimal(s: str, original: str) -> Decimal:
     left, _, right = s.partition("点")
     match = re.fullmatch(rf"([{DIGIT_CHARS}0-9]+)([{MULTIPLIER_CHARS}]*)", right)
-    if not left or match is None or "点" in right:
+    if not left or match is None:
         raise ValueError(f"not a number: {original!r} has a misplaced 点")
     fraction = "".join(str(DIGITS[c]) if c in DIGITS else c for c in match.group(1))
     value = _evaluate(_tokenize(left, original), original) + Decimal("0." + fraction)
-    for char in match.group(2):
-        value *= _MULTIPLIER_CHAR_VALUES[char]
+    # After the fraction: at most one of 十/百/千, then 万, then 亿 (三点五千万, 一点五万亿),
+    # each once and in that order; 一点五亿万 or 一点五万万 is not a number.
+    scales = [_MULTIPLIER_CHAR_VALUES[char] for char in match.group(2)]
+    if not _DECIMAL_SCALES.fullmatch("".join(_SCALE_LETTER[scale] for scale in scales)):
+        raise ValueError(f"not a number: {original!r} has multipliers out of order after 点")
+    for scale in scales:
+        value *= scale
     return value
 
 
@@ -166,9 +177,6 @@ def _tokenize(s: str, original: str) -> list[tuple[str, Decimal, bool]]:
 
 
 def _evaluate(tokens: list[tuple[str, Decimal, bool]], original: str) -> Decimal:
-    if not tokens:
-        raise ValueError(f"not a number: {original!r} has no digits")
-
     def bad(reason: str) -> ValueError:
         return ValueError(f"not a number: {original!r} ({reason})")
 
@@ -178,7 +186,7 @@ def _evaluate(tokens: list[tuple[str, Decimal, bool]], original: str) -> Decimal
             return tokens[0][1]
         # Digit characters only, read positionally: 二〇二五 -> 2025. Arabic numbers and 两
         # do not take part (二0 and 两两 are not numbers).
-        if any(c not in DIGITS or c in "两兩" for c in chars):
+        if any(c not in DIGITS or c in ("两", "兩") for c in chars):
             raise bad("digits in a row that are not a positional Chinese number")
         return Decimal("".join(str(DIGITS[c]) for c in chars))
 
@@ -186,6 +194,10 @@ def _evaluate(tokens: list[tuple[str, Decimal, bool]], original: str) -> Decimal
     low = Decimal(0)  # the 万 part of the current 亿 group
     section = Decimal(0)  # the part below 万
     pending: Decimal | None = None
+    # The multiplier a pending digit follows directly (no 零 between): in 一万五千 the 五
+    # follows 万 and is scaled by the smaller 千; 三千五万 or 一亿二亿 (a digit after 千 or 亿
+    # scaled by as much or more) is not a number.
+    pending_after: Decimal | None = None
     last_small: Decimal | None = None  # the last of 十/百/千 in this section, to check order
     wan_in_group = False
     previous: tuple[str, Decimal, bool] | None = None
@@ -195,7 +207,14 @@ def _evaluate(tokens: list[tuple[str, Decimal, bool]], original: str) -> Decimal
             if previous is not None and previous[0] == "num" and not previous[2]:
                 raise bad("two digits in a row")
             pending = None if is_zero else value
-        elif value in _SMALL:
+            after_multiplier = previous is not None and previous[0] == "mult"
+            pending_after = previous[1] if after_multiplier else None
+            previous = token
+            continue
+        if pending_after is not None and pending_after > 10 and value >= pending_after:
+            raise bad(f"{_NAMES[value]} after a digit that follows {_NAMES[pending_after]}")
+        pending_after = None
+        if value in _SMALL:
             if pending is None:
                 if index != 0:
                     raise bad(f"a multiplier {int(value)} without a digit before it")
@@ -212,7 +231,7 @@ def _evaluate(tokens: list[tuple[str, Decimal, bool]], original: str) -> Decimal
                 part = Decimal(1)
             if wan_in_group:
                 raise bad("万 twice")
-            low += part * _WAN
+            low = part * _WAN  # 万 comes once per 亿 group, so nothing is lost
             section, pending, last_small, wan_in_group = Decimal(0), None, None, True
         else:  # 亿
             part = low + section + (pending or 0)
@@ -220,20 +239,22 @@ def _evaluate(tokens: list[tuple[str, Decimal, bool]], original: str) -> Decimal
                 if index != 0:
                     raise bad("亿 without a number before it")
                 part = Decimal(1)
-            high += part * _YI
+            if high:
+                raise bad("亿 twice")
+            high = part * _YI
             low, section, pending, last_small = Decimal(0), Decimal(0), None, None
             wan_in_group = False
         previous = token
-    # Colloquial shortening: 三千五 = 3500, 一万五 = 15000, but 二十五 = 25 and 一百零五 = 105.
+    # Colloquial shortening: a last digit right after a multiplier counts one place below it:
+    # 三千五 = 3500, 一万五 = 15000; 二十五 = 25 (one place below 十 is the units) and 一百零五 =
+    # 105 (零 stands between). The tokens end in a digit after a multiplier, so there are two.
     last_kind, last_value, _ = tokens[-1]
     if (
         last_kind == "num"
         and pending is not None
-        and len(tokens) >= 2
         and tokens[-2][0] == "mult"
-        and tokens[-2][1] > 10
         and last_value == last_value.to_integral_value()
-        and 0 < last_value < 10
+        and last_value < 10
     ):
         pending = pending * tokens[-2][1] / 10
     return high + low + section + (pending or 0)
