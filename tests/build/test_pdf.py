@@ -12,6 +12,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from bs4 import BeautifulSoup
+from pdf_structure import structure
 from pdfua import validate
 from pypdf import PdfReader
 
@@ -135,21 +136,6 @@ def report(built_report):
 
 def html_of(report, lang: str) -> BeautifulSoup:
     return BeautifulSoup(report(lang, "html").read_text("utf-8"), "html.parser")
-
-
-def structure(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
-    """Every structure element the tree reaches, in document order."""
-    found = []
-
-    def walk(node):
-        kids = node.get("/K")
-        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
-            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-                found.append(kid)
-                walk(kid)
-
-    walk(pdf.Root.StructTreeRoot)
-    return found
 
 
 def marks_content(element) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from pdf_structure import structure
 from pdfua import validate
 
 from policyreport.build import fontembed
@@ -50,23 +51,8 @@ def links_pdf(font_cache, tmp_path_factory):
     return rendered("links.html", font_cache, tmp_path_factory)
 
 
-def elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
-    """Every structure element the tree reaches, in document order."""
-    found = []
-
-    def walk(node):
-        kids = node.get("/K")
-        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
-            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-                found.append(kid)
-                walk(kid)
-
-    walk(pdf.Root.StructTreeRoot)
-    return found
-
-
 def roles(pdf: pikepdf.Pdf, role: str) -> list[pikepdf.Dictionary]:
-    return [element for element in elements(pdf) if str(element.S) == role]
+    return [element for element in structure(pdf) if str(element.S) == role]
 
 
 def test_a_table_over_three_pages_is_one_table(table_pdf):
@@ -123,7 +109,7 @@ def test_a_link_across_a_page_break_is_one_link(font_cache, tmp_path_factory):
 
 def test_the_page_footer_and_repeated_header_are_artifacts(table_pdf):
     pdf, _ = table_pdf
-    reached = {element.objgen for element in elements(pdf)}
+    reached = {element.objgen for element in structure(pdf)}
     nums = pdf.Root.StructTreeRoot.ParentTree.Nums
     for number, page in enumerate(pdf.pages):
         assert nums[2 * number] == number
@@ -150,7 +136,7 @@ def test_links_describe_their_destination(links_pdf):
 def test_a_change_of_language_is_marked(links_pdf):
     pdf, _ = links_pdf
     assert str(pdf.Root.Lang) == "en"
-    marked = [element for element in elements(pdf) if "/Lang" in element]
+    marked = [element for element in structure(pdf) if "/Lang" in element]
     assert [str(element.Lang) for element in marked] == ["zh-Hans"]
 
 
