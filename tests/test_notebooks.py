@@ -678,9 +678,8 @@ KEY_SENTENCES = {
         "figures from over 20 countries and regions; the page's photo caption names the hall "
         "of the same 15th fair.",
         "The zone has 350 cultural enterprises above designated size, with operating revenue "
-        "of more than CNY 130 billion in 2025, and animation and game works such as Lingjing, "
-        "The Three-Body Problem and Chuanyue Qingtongji have drawn more than 30 billion views "
-        "across the internet.",
+        "of more than CNY 130 billion in 2025, and animation and game works such as Lingjing "
+        "and Chuanyue Qingtongji have drawn more than 30 billion views across the internet.",
         "Across the city, 15 firms were rated national key cultural export enterprises in "
         "2025, 4 projects were selected as national key cultural export projects and 3 cases "
         "as national typical cases of technology-trade innovation.",
@@ -695,8 +694,8 @@ KEY_SENTENCES = {
         "但与企业所称的产能增长倍数（约2倍）一致。",
         "这篇报道的由头是服博会：2026年6月16—18日，第15届中国国际服务外包交易博览会在武汉举办，"
         "汇聚20余个国家和地区的客商与行业精英；版面配图的说明也注明是第15届服博会的展厅。",
-        "全区现有规模以上文化企业350家，2025年实现营业收入超1300亿元；《灵境》《三体》"
-        "《穿越青铜纪》等动漫、游戏作品全网累计播放量超300亿次。",
+        "全区现有规模以上文化企业350家，2025年实现营业收入超1300亿元；《灵境》《穿越青铜纪》"
+        "等动漫、游戏作品全网累计播放量超300亿次。",
         "全市层面，2025年有15家企业获评国家文化出口重点企业，4个项目入选国家文化出口重点项目，"
         "3个案例入选全国技术贸易创新典型。",
     ],
