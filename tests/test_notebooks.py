@@ -747,8 +747,8 @@ KEY_SENTENCES = {
         "scale and growth of service outsourcing in 2025; over 2021–2025 its overall "
         "service-trade strength ranked 1st in central China; and it is the only city in Hubei "
         "holding both national consumption pilots (2: new consumption formats, models and "
-        "scenarios, and an international consumption environment), a record the data rank as "
-        "1st.",
+        "scenarios, and an international consumption environment), which the data record as "
+        "1st in Hubei.",
     ],
     ("04_synthesis", "zh"): [
         "按7.18元/美元折算，武汉2025年的服务外包执行额约为661亿元；广东截至2026年4月30日的"
