@@ -195,3 +195,15 @@ def test_facts_table(lang):
     }[lang]  # fmt: skip
     links = [a["data-fact"] for a in table.select("a.ref")]
     assert links == ["exports", "exports", "firms"]
+
+
+def test_a_charts_source_line_cites_labels_not_ids():
+    """Labels number each kind over the whole dataset in data order (here a, b, c are facts
+    F1, F2, F3 and y the first derived figure, D1), as the appendices number them."""
+    derived = Figure(id="y", ref="derived", value=1.0, unit="CNY", topic="t")
+    ctx = context(LEVELS[0], LEVELS[1], derived, GROWTH[0], lang="en")
+    assert ctx.source(ctx.figs("b", "y", "c")) == (
+        "Source: the source page; figures F2, D1, F3; implied values computed by policyreport"
+    )
+    ctx = context(LEVELS[0], LEVELS[1], derived, GROWTH[0], lang="zh")
+    assert ctx.source(ctx.figs("c", "a")) == "资料来源：原文版面；数据编号：F3、F1"

@@ -89,6 +89,10 @@ class _Recorded:
         _record(ident)
         return self._dataset.figure(ident)
 
+    def label(self, ident: str) -> str:
+        _record(ident)
+        return self._dataset.label(ident)
+
     def __getattr__(self, name: str):
         _record(ALL_ROWS)
         return getattr(self._dataset, name)
@@ -285,8 +289,10 @@ class Context:
     # -- charts --
 
     def source(self, figures: Sequence[Figure]) -> str:
-        """The source line of a chart of `figures`, in the notebook's language."""
-        return charts.source_line(self.source_names[self.lang], figures, self.lang)
+        """The source line of a chart of `figures`, in the notebook's language; it cites
+        their labels (F13, D2), numbered over the whole dataset as the appendices number them."""
+        labels = {fig.id: self.ds.label(fig.id) for fig in figures}
+        return charts.source_line(self.source_names[self.lang], figures, self.lang, labels)
 
     def hbar(
         self,

@@ -160,13 +160,16 @@ def test_one_chart_one_unit_and_required_texts():
         charts.save(plt.figure(), "../escape", "en")
 
 
-def test_source_line():
-    assert charts.source_line("Economic Daily page", [EXACT, AT_LEAST], "en") == (
-        "Source: Economic Daily page; figures f_exact, f_bound"
+def test_source_line_cites_labels_not_ids():
+    labels = {"f_exact": "F3", "f_bound": "F7", "d_2024": "D2", "f_2025": "F1"}
+    assert charts.source_line("Economic Daily page", [EXACT, AT_LEAST], "en", labels) == (
+        "Source: Economic Daily page; figures F3, F7"
     )
-    assert charts.source_line("经济日报版面", [IMPLIED, LEVEL], "zh") == (
-        "资料来源：经济日报版面；数据编号：d_2024、f_2025；推算值由policyreport计算"
+    assert charts.source_line("经济日报版面", [IMPLIED, LEVEL], "zh", labels) == (
+        "资料来源：经济日报版面；数据编号：D2、F1；推算值由policyreport计算"
     )
+    # a figure charted twice is cited once
+    assert charts.source_line("p", [EXACT, EXACT], "en", labels) == "Source: p; figures F3"
 
 
 def test_wrap_breaks_chinese_anywhere_and_english_at_spaces():

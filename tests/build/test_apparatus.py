@@ -239,7 +239,7 @@ SPEC = load_spec(paths.REPORT / "report.toml")
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", SPEC.languages)
-def test_readers_meet_no_internal_id_outside_the_chapters_sentences(built_report, lang):
+def test_readers_meet_no_internal_id(built_report, lang):
     html = (built_report[0] / f"{SPEC.name}.{lang}.html").read_text("utf-8")
     doc = BeautifulSoup(html, "html.parser")
     ids = internal_ids()
@@ -247,7 +247,6 @@ def test_readers_meet_no_internal_id_outside_the_chapters_sentences(built_report
     for part in doc.select("header, .appendices"):
         found = ids_in_text(visible_text(str(part), skip=("code",)), ids)
         assert found == [], found[:10]
-    # the chapters' own sentences still name the year assumption and the exchange-rate
-    # parameter (page_year, usd_cny): 8 in each edition when this was measured (issue 10)
+    # nor the chapters' sentences (8 in each edition before issue 10: page_year, usd_cny)
     main = ids_in_text(visible_text(str(doc.select_one("main"))), ids)
-    assert len(main) <= 8, main
+    assert main == [], main

@@ -112,6 +112,28 @@ def test_a_scoped_report_lists_only_its_own_rows(scoped):
     assert appendix_rows(alpha, "d") == []
 
 
+def appendix_labels(html: str, letter: str) -> list[str]:
+    doc = BeautifulSoup(html, "html.parser")
+    return [cell.get_text() for cell in doc.select(f"#appendix-{letter} tbody td.label")]
+
+
+def test_a_scoped_report_keeps_the_whole_datasets_labels(scoped):
+    """Labels number the unscoped data (facts.csv: a_exports, a_exports_yoy, b_routes,
+    b_flights; derived.csv: a_exports_cny, b_flights_per_route; assumptions.csv: page_year,
+    usd_cny, unused_years), so beta's rows keep F3, F4, D2 and alpha's A2: gaps allowed."""
+    _, out, _, _ = scoped
+    beta = (out / "beta.zh.html").read_text("utf-8")
+    assert appendix_labels(beta, "a") == ["F3", "F4"]
+    assert appendix_labels(beta, "b") == ["D2"]
+    assert appendix_labels(beta, "c") == ["A1"]
+    alpha = (out / "alpha.zh.html").read_text("utf-8")
+    assert appendix_labels(alpha, "a") == ["F1", "F2"]
+    assert appendix_labels(alpha, "c") == ["A2"]
+    # a link in the prose shows the same label as the row it lands on
+    doc = BeautifulSoup(beta, "html.parser")
+    assert {a["data-label"] for a in doc.select('a.ref[href="#fact-b_flights"]')} == {"F4"}
+
+
 def test_a_report_over_two_sources_names_each_facts_source(scoped, tmp_path):
     specs, _, cache, _ = scoped
     build_report(BuildOptions(spec=specs["both"], out=tmp_path, cache_dir=cache, quiet=True))

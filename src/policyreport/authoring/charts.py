@@ -20,7 +20,7 @@ import os
 import re
 import unicodedata
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -615,14 +615,15 @@ SOURCE_WORDS = {
 }
 
 
-def source_line(name: str, figures: Sequence[Figure], lang: str) -> str:
-    """'Source: <name>; figures a, b; implied values computed by policyreport' (the last part
-    only when a figure is derived), in the chart's language."""
+def source_line(name: str, figures: Sequence[Figure], lang: str, labels: Mapping[str, str]) -> str:
+    """'Source: <name>; figures F13, D2; implied values computed by policyreport' (the last
+    part only when a figure is derived), in the chart's language. `labels`: id -> the label
+    readers know the figure by in the appendices (Dataset.labels); ids stay internal."""
     words = SOURCE_WORDS[check_lang(lang)]
-    ids = list(dict.fromkeys(fig.id for fig in figures))
+    shown = list(dict.fromkeys(labels[fig.id] for fig in figures))
     parts = [words["source"].format(name=name)]
-    if ids:
-        parts.append(words["figures"].format(ids=words["list"].join(ids)))
+    if shown:
+        parts.append(words["figures"].format(ids=words["list"].join(shown)))
     if any(fig.ref == "derived" for fig in figures):
         parts.append(words["implied"])
     return words["sep"].join(parts)

@@ -35,7 +35,6 @@ from pathlib import Path
 from policyreport.errors import BuildError
 
 REPORT_KINDS = ("heading", "paragraph", "figure", "table", "note")
-REF_PREFIXES = {"fact": "F", "derived": "D", "assumption": "A"}
 HTML_LANG = {"zh": "zh-Hans", "en": "en"}
 APPENDIX_LETTERS = {
     "facts": "A",
@@ -323,15 +322,17 @@ def data_file_records(files_: list[Path], base: Path) -> list[DataFile]:
 
 
 def _label_map(dataset) -> dict[str, str]:
-    """anchor id -> label: F1… for facts, D1… for derived figures, A1… for assumptions."""
+    """anchor id -> label of every row the report shows: F1… for facts, D1… for derived
+    figures, A1… for assumptions, numbered over the whole dataset (Dataset.labels), so a
+    scoped report's rows keep the labels they have everywhere else (gaps allowed)."""
     labels = {}
     for kind, frame in (
         ("fact", dataset.facts),
         ("derived", dataset.derived),
         ("assumption", dataset.assumptions),
     ):
-        for number, row in enumerate(_rows(frame), start=1):
-            labels[f"{kind}-{row['id']}"] = f"{REF_PREFIXES[kind]}{number}"
+        for row in _rows(frame):
+            labels[f"{kind}-{row['id']}"] = dataset.label(row["id"])
     return labels
 
 

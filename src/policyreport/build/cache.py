@@ -7,7 +7,8 @@ A run's key has two parts.
   sources, exclusions …).
 - The rows it read: the ctx records every fact, derived figure and assumption a run touches
   (policyreport.notebook), the engine keeps that list in the executed notebook's metadata,
-  and the entry stores each row's content hash (`row_hashes`). A hit needs every stored
+  and the entry stores each row's content hash (`row_hashes`; the row's place in its table
+  counts too, since it numbers the label, F13, that a chart's source line prints). A hit needs every stored
   hash to equal today's; so editing one fact re-executes only the runs that read it. A run
   that recorded nothing (no setup(), or a kernel without the engine) depends on every row.
 
@@ -114,12 +115,15 @@ def row_hashes(data_dir: Path) -> dict[str, str]:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle)
             header = next(reader, [])
+            position = 0
             for values in reader:
                 record = dict(zip(header, values, strict=False))
                 ident = record.get("id")
                 if not ident:
                     continue
-                rows[ident] = sha256(_json_bytes([name, header, values]))
+                # The row's place is part of it: it numbers the label (F13) charts print.
+                position += 1
+                rows[ident] = sha256(_json_bytes([name, header, values, position]))
                 if name == "derived.csv":
                     inputs[ident] = record.get("inputs", "").split()
 

@@ -11,7 +11,8 @@ list given (its source is listed, and its topic is listed). From the facts follo
 - exclusions: those of the sources in scope.
 
 The title block and every appendix read the scoped dataset, so a report about one page lists
-that page's facts, sources and assumptions only, numbered from F1.
+that page's facts, sources and assumptions only, each with the label it has in the whole
+dataset (F3, F7…: gaps allowed).
 """
 
 from __future__ import annotations

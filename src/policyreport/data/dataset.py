@@ -1,11 +1,14 @@
 """Everything a notebook or the report reads, loaded and validated in one call:
 sources (checksummed), facts, assumptions (with parameter overrides), derived figures and
-exclusions, as DataFrames indexed by id, plus one lookup that turns any id into a Figure."""
+exclusions, as DataFrames indexed by id, plus one lookup that turns any id into a Figure and
+one that gives its label (F13, D2, A1), what readers see instead of the id."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from policyreport import paths
@@ -13,8 +16,23 @@ from policyreport.data.assumptions import check_not_a_duplicate, load_assumption
 from policyreport.data.derived import compute_derived, load_derived_rows
 from policyreport.data.exclusions import load_exclusion_rows
 from policyreport.data.facts import load_fact_rows
-from policyreport.data.records import Figure
+from policyreport.data.records import REF_KINDS, Figure
 from policyreport.errors import DataError
+
+# The letter of each kind's labels: F1… facts, D1… derived figures, A1… assumptions.
+LABEL_PREFIXES = {"fact": "F", "derived": "D", "assumption": "A"}
+
+
+def figure_labels(figures: Iterable[Figure]) -> dict[str, str]:
+    """id -> label, numbering each kind in the order given. Given the whole dataset's figures
+    in data order (facts.csv, then derived.csv, assumptions.csv rows), a figure keeps one label
+    in every report, scoped or not, and in every chart."""
+    counts = dict.fromkeys(REF_KINDS, 0)
+    labels = {}
+    for fig in figures:
+        counts[fig.ref] += 1
+        labels[fig.id] = f"{LABEL_PREFIXES[fig.ref]}{counts[fig.ref]}"
+    return labels
 
 
 def _nan_to_none(value):
@@ -68,6 +86,18 @@ class Dataset:
                 expected="the id of a fact, derived figure or assumption",
                 found=ident,
             ) from None
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        """id -> label over all the figures; a scoped copy (dataclasses.replace) keeps the
+        whole dataset's figures, so its labels are the unscoped ones (gaps allowed)."""
+        ordered = sorted(self.figures.values(), key=lambda fig: REF_KINDS.index(fig.ref))
+        return figure_labels(ordered)
+
+    def label(self, ident: str) -> str:
+        """The label of a fact, derived figure or assumption (a DataError for an unknown id)."""
+        self.figure(ident)
+        return self.labels[ident]
 
     def quote(self, fact_id: str) -> str:
         return self.facts.loc[fact_id, "quote"]
