@@ -13,7 +13,9 @@ output stay in the notebook. The assembler then
 - gives every link to a figure of the data, a chart or a table a `title` naming its
   destination ("F13: what is measured", "Figure 2. caption"): a tooltip on screen, and the
   description of the PDF's link annotation (policyreport.build.pdftags);
-- gives every header cell of a notebook's table a `scope` (col in the head, row in the body);
+- gives every header cell of a notebook's table a `scope` (col in the head, row in the body),
+  and every chart and table figure `tabindex="0"`: on a phone it scrolls sideways, and a box
+  that scrolls must be reachable by keyboard (axe-core: scrollable-region-focusable);
 - fails (BuildError) on a link that resolves to nothing, a duplicate id, a script, or a
   resource loaded from anywhere but the document itself;
 - inlines the CSS and a subset of the CJK font holding exactly the characters used.
@@ -362,6 +364,13 @@ def _scope_header_cells(element) -> None:
             cell["scope"] = "col" if cell.find_parent("thead") else "row"
 
 
+def _focusable_scroll_box(element) -> None:
+    """A chart or table figure may scroll sideways (report.css: tables on screen, charts on a
+    phone): in the tab order, so a keyboard can scroll it too."""
+    if element.name == "figure" and element.get("data-report") in ("figure", "table"):
+        element["tabindex"] = "0"
+
+
 def _ref_link(ident: str, dataset, labels: dict[str, str], titles: dict[str, str] | None = None):
     from markupsafe import Markup, escape
 
@@ -614,6 +623,7 @@ def assemble_html(
         for element in chapter.elements:
             _check_self_contained(element, f"{executed.name} ({lang})")
             _scope_header_cells(element)
+            _focusable_scroll_box(element)
             for link in element.find_all("a", href=True):
                 origin[id(link)] = f"{executed.name} ({lang})"
         chapters.append(chapter)

