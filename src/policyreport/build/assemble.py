@@ -723,7 +723,7 @@ def _readers_apparatus(
     tips = apparatus.source_tips(dataset, lang, ref_labels, t)
     return {
         "citations": apparatus.mark_citations(chapters, tips),
-        "downloads": apparatus.data_downloads(data_files, Path(data_dir), t)
+        "downloads": apparatus.data_downloads(data_files, Path(data_dir), t, dataset)
         + apparatus.chart_downloads(elements, number_labels, t),
     }
 
