@@ -140,6 +140,60 @@ def test_axe_objects_to_a_page_made_to_fail(browser):  # noqa: F811
     assert {"image-alt", "link-name", "color-contrast"} <= rules, violations
 
 
+# --- the keyboard ----------------------------------------------------------------------------
+
+
+def tab_to(page, selector: str, most: int = 400) -> dict:
+    """Press Tab until the focused element matches `selector` (as a keyboard user would);
+    what it is, or fail after `most` presses."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        found = page.evaluate(
+            """sel => {
+                const el = document.activeElement;
+                return el && el.matches(sel) ? {id: el.id, href: el.getAttribute('href')} : null;
+            }""",
+            selector,
+        )
+        if found:
+            return found
+    pytest.fail(f"{most} presses of Tab never reached {selector}", pytrace=False)
+
+
+@pytest.mark.parametrize("lang", SPEC.languages)
+def test_the_keyboard_reaches_a_number_and_shows_its_quote(browser, built_report, lang):  # noqa: F811
+    visit = open_report(browser, report_html(built_report, lang), **DESKTOP)
+    try:
+        page = visit.page
+        number = tab_to(page, "main p a.ref[data-fact][data-tip]")
+        shown = page.evaluate(
+            "id => getComputedStyle(document.getElementById(id), '::after').content", number["id"]
+        )
+        quote = page.locator(f"{number['href']} q").first.text_content()
+        assert quote and quote in shown, (quote, shown)
+    finally:
+        visit.page.context.close()
+
+
+@pytest.mark.parametrize("lang", SPEC.languages)
+def test_on_a_phone_the_keyboard_scrolls_a_chart_sideways(browser, built_report, lang):  # noqa: F811
+    """A chart wider than a phone scrolls in its figure: Tab reaches the figure and the arrow
+    key scrolls it (what axe-core's scrollable-region-focusable asks for). Chromium (since
+    130) focuses any scroller by itself; other browsers need the figure's tabindex."""
+    visit = open_report(browser, report_html(built_report, lang), **PHONE)
+    try:
+        page = visit.page
+        figure = tab_to(page, 'main figure[data-report="figure"]')
+        box = f"document.getElementById('{figure['id']}')"
+        assert page.evaluate(f"() => {box}.getAttribute('tabindex')") == "0"
+        assert page.evaluate(f"() => {box}.scrollWidth > {box}.clientWidth")
+        assert page.evaluate(f"() => {box}.scrollLeft") == 0
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"() => {box}.scrollLeft > 0", timeout=5000)
+    finally:
+        visit.page.context.close()
+
+
 # --- the Nu HTML Checker ---------------------------------------------------------------------
 
 
