@@ -18,7 +18,8 @@ output stay in the notebook. The assembler then
   that scrolls must be reachable by keyboard (axe-core: scrollable-region-focusable);
 - fails (BuildError) on a link that resolves to nothing, a duplicate id, a script, or a
   resource loaded from anywhere but the document itself;
-- inlines the CSS and a subset of the CJK font holding exactly the characters used.
+- inlines the CSS and a subset of the CJK font holding exactly the characters used;
+- marks each run of Chinese in a non-Chinese edition with its language (langparts).
 
 The output depends only on its inputs: no clock, no random ids, stable order.
 """
@@ -612,7 +613,7 @@ def assemble_html(
     from jinja2 import Environment, StrictUndefined
     from markupsafe import Markup
 
-    from policyreport.build import apparatus, fontembed
+    from policyreport.build import apparatus, fontembed, langparts
 
     t = strings(lang)
     chapters = []
@@ -706,7 +707,8 @@ def assemble_html(
     font = fontembed.subset_woff2(
         font_path or fontembed.cjk_font_path(), used_characters(draft), cache_dir
     )
-    return template.render(font_face=Markup(fontembed.font_face_css(font)), **render_context)
+    html = template.render(font_face=Markup(fontembed.font_face_css(font)), **render_context)
+    return langparts.mark_chinese_runs(html, render_context["html_lang"])
 
 
 def _all_strings() -> dict[str, dict]:
