@@ -178,10 +178,15 @@ def rows_in_scope(data: bytes, key: list[str], frame) -> bytes:
     each record's bytes untouched (a quoted field may span lines: records, not lines)."""
     import csv
 
-    wanted = {
-        tuple(_text(value) for value in values)
-        for values in zip(*(frame[column] for column in key), strict=True)
-    }
+    if len(frame) == 0:  # no row in scope (an empty table's frame has no columns either)
+        wanted = set()
+    elif not set(key) <= set(frame.columns):
+        return data
+    else:
+        wanted = {
+            tuple(_text(value) for value in values)
+            for values in zip(*(frame[column] for column in key), strict=True)
+        }
     lines = data.decode("utf-8").splitlines(keepends=True)
     consumed: list[str] = []
 
