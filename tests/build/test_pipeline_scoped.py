@@ -4,6 +4,7 @@ report folder without touching the other's files, and lists only its own facts, 
 figures, assumptions, exclusions and sources. Real data checks, real kernels, real PDFs (no
 in-memory dataset: that is test_pipeline.py's)."""
 
+import base64
 import shutil
 from pathlib import Path
 
@@ -134,6 +135,48 @@ def test_a_scoped_report_keeps_the_whole_datasets_labels(scoped):
     assert {a["data-label"] for a in doc.select('a.ref[href="#fact-b_flights"]')} == {"F4"}
 
 
+def downloads(html: str) -> dict[str, str]:
+    """download name -> the text of the data: URI it saves, for the report's CSV files."""
+    doc = BeautifulSoup(html, "html.parser")
+    files = {}
+    for link in doc.select("a[download$='.csv']"):
+        head, _, payload = link["href"].partition(",")
+        assert head == "data:text/csv;charset=utf-8;base64", head
+        files[link["download"]] = base64.b64decode(payload).decode("utf-8")
+    return files
+
+
+# The first column of each CSV row a scoped report offers for download (exclusions: their
+# source), worked out from tests/fixtures/scope/data by hand.
+ROWS_IN_SCOPE = {
+    "alpha": {
+        "facts.csv": ["a_exports", "a_exports_yoy"],
+        "derived.csv": ["a_exports_cny"],
+        "assumptions.csv": ["usd_cny"],
+        "exclusions.csv": [],
+    },
+    "beta": {
+        "facts.csv": ["b_routes", "b_flights"],
+        "derived.csv": ["b_flights_per_route"],
+        "assumptions.csv": ["page_year"],
+        "exclusions.csv": ["beta.txt"],
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(ROWS_IN_SCOPE))
+def test_a_scoped_reports_csv_downloads_hold_only_its_rows(scoped, name):
+    _, out, _, _ = scoped
+    files = downloads((out / f"{name}.zh.html").read_text("utf-8"))
+    assert sorted(files) == sorted(ROWS_IN_SCOPE[name])
+    for file_name, text in files.items():
+        original = (SCOPE / "data" / file_name).read_text("utf-8").splitlines(keepends=True)
+        lines = text.splitlines(keepends=True)
+        assert lines[0] == original[0]  # the header
+        assert [line.split(",", 1)[0] for line in lines[1:]] == ROWS_IN_SCOPE[name][file_name]
+        assert all(line in original for line in lines)  # each row exactly as in the data
+
+
 def test_a_report_over_two_sources_names_each_facts_source(scoped, tmp_path):
     specs, _, cache, _ = scoped
     build_report(BuildOptions(spec=specs["both"], out=tmp_path, cache_dir=cache, quiet=True))
@@ -145,6 +188,11 @@ def test_a_report_over_two_sources_names_each_facts_source(scoped, tmp_path):
     doc = BeautifulSoup(html, "html.parser")
     links = [row.select_one('a[href^="#source-"]') for row in doc.select("#appendix-a tbody tr")]
     assert [link["href"] for link in links] == ["#source-alpha"] * 2 + ["#source-beta"] * 2
+    # a report over all the data offers its files as they are
+    data_dir = specs["both"].parent / "data"
+    assert downloads(html) == {
+        name: (data_dir / name).read_text("utf-8") for name in ROWS_IN_SCOPE["beta"]
+    }
 
 
 def test_an_unknown_topic_is_one_line_and_writes_nothing(scoped, tmp_path, capsys):

@@ -136,19 +136,78 @@ def _data_uri(mime: str, data: bytes) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def data_downloads(data_files: list[Path], data_dir: Path, t: dict) -> list[Download]:
-    """The data's own tables (the CSV files at the top of data/), as they are in the
-    repository: facts, derived figures, assumptions, exclusions."""
+def data_downloads(data_files: list[Path], data_dir: Path, t: dict, dataset=None) -> list[Download]:
+    """The data's own tables (the CSV files at the top of data/): facts, derived figures,
+    assumptions, exclusions. With the report's `dataset` (a scoped one), each table holds only
+    the rows the report covers, each row's text exactly as in the repository; a report over
+    all the data offers the files as they are."""
+    keys = _primary_keys(data_dir)
     shown = []
     for path in data_files:
         if path.suffix != ".csv" or path.parent != data_dir:
             continue
         data = path.read_bytes()
+        frame = getattr(dataset, path.stem, None) if dataset is not None else None
+        if frame is not None and keys.get(path.name):
+            data = rows_in_scope(data, keys[path.name], frame)
         what = t.get("download_words", {}).get(path.stem, path.stem)
         shown.append(
             Download(path.name, _data_uri("text/csv;charset=utf-8", data), what, len(data))
         )
     return shown
+
+
+def _primary_keys(data_dir: Path) -> dict[str, list[str]]:
+    """CSV file name -> its Table Schema primary key (data/datapackage.json)."""
+    import json
+
+    descriptor = Path(data_dir) / "datapackage.json"
+    if not descriptor.is_file():
+        return {}
+    resources = json.loads(descriptor.read_text("utf-8")).get("resources", [])
+    keys = {}
+    for resource in resources:
+        key = resource.get("schema", {}).get("primaryKey")
+        if resource.get("path") and key:
+            keys[Path(resource["path"]).name] = [key] if isinstance(key, str) else list(key)
+    return keys
+
+
+def rows_in_scope(data: bytes, key: list[str], frame) -> bytes:
+    """A CSV file's header and those of its records whose primary key is a row of `frame`,
+    each record's bytes untouched (a quoted field may span lines: records, not lines)."""
+    import csv
+
+    if len(frame) == 0:  # no row in scope (an empty table's frame has no columns either)
+        wanted = set()
+    elif not set(key) <= set(frame.columns):
+        return data
+    else:
+        wanted = {
+            tuple(_text(value) for value in values)
+            for values in zip(*(frame[column] for column in key), strict=True)
+        }
+    lines = data.decode("utf-8").splitlines(keepends=True)
+    consumed: list[str] = []
+
+    def feed():
+        for line in lines:
+            consumed.append(line)
+            yield line
+
+    reader = csv.reader(feed())
+    header = next(reader, None)
+    if header is None or not set(key) <= set(header):
+        return data
+    kept = ["".join(consumed)]
+    consumed.clear()
+    positions = [header.index(column) for column in key]
+    for record in reader:  # the reader asks for no line past the record it returns
+        raw = "".join(consumed)
+        consumed.clear()
+        if record and tuple(record[i].strip() for i in positions) in wanted:
+            kept.append(raw)
+    return "".join(kept).encode("utf-8")
 
 
 _SVG_URI = re.compile(r"^data:image/svg\+xml;base64,")

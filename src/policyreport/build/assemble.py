@@ -13,10 +13,13 @@ output stay in the notebook. The assembler then
 - gives every link to a figure of the data, a chart or a table a `title` naming its
   destination ("F13: what is measured", "Figure 2. caption"): a tooltip on screen, and the
   description of the PDF's link annotation (policyreport.build.pdftags);
-- gives every header cell of a notebook's table a `scope` (col in the head, row in the body);
+- gives every header cell of a notebook's table a `scope` (col in the head, row in the body),
+  and every chart and table figure `tabindex="0"`: on a phone it scrolls sideways, and a box
+  that scrolls must be reachable by keyboard (axe-core: scrollable-region-focusable);
 - fails (BuildError) on a link that resolves to nothing, a duplicate id, a script, or a
   resource loaded from anywhere but the document itself;
-- inlines the CSS and a subset of the CJK font holding exactly the characters used.
+- inlines the CSS and a subset of the CJK font holding exactly the characters used;
+- marks each run of Chinese in a non-Chinese edition with its language (langparts).
 
 The output depends only on its inputs: no clock, no random ids, stable order.
 """
@@ -362,6 +365,13 @@ def _scope_header_cells(element) -> None:
             cell["scope"] = "col" if cell.find_parent("thead") else "row"
 
 
+def _focusable_scroll_box(element) -> None:
+    """A chart or table figure may scroll sideways (report.css: tables on screen, charts on a
+    phone): in the tab order, so a keyboard can scroll it too."""
+    if element.name == "figure" and element.get("data-report") in ("figure", "table"):
+        element["tabindex"] = "0"
+
+
 def _ref_link(ident: str, dataset, labels: dict[str, str], titles: dict[str, str] | None = None):
     from markupsafe import Markup, escape
 
@@ -603,7 +613,7 @@ def assemble_html(
     from jinja2 import Environment, StrictUndefined
     from markupsafe import Markup
 
-    from policyreport.build import apparatus, fontembed
+    from policyreport.build import apparatus, fontembed, langparts
 
     t = strings(lang)
     chapters = []
@@ -614,6 +624,7 @@ def assemble_html(
         for element in chapter.elements:
             _check_self_contained(element, f"{executed.name} ({lang})")
             _scope_header_cells(element)
+            _focusable_scroll_box(element)
             for link in element.find_all("a", href=True):
                 origin[id(link)] = f"{executed.name} ({lang})"
         chapters.append(chapter)
@@ -696,7 +707,8 @@ def assemble_html(
     font = fontembed.subset_woff2(
         font_path or fontembed.cjk_font_path(), used_characters(draft), cache_dir
     )
-    return template.render(font_face=Markup(fontembed.font_face_css(font)), **render_context)
+    html = template.render(font_face=Markup(fontembed.font_face_css(font)), **render_context)
+    return langparts.mark_chinese_runs(html, render_context["html_lang"])
 
 
 def _all_strings() -> dict[str, dict]:
@@ -713,7 +725,7 @@ def _readers_apparatus(
     tips = apparatus.source_tips(dataset, lang, ref_labels, t)
     return {
         "citations": apparatus.mark_citations(chapters, tips),
-        "downloads": apparatus.data_downloads(data_files, Path(data_dir), t)
+        "downloads": apparatus.data_downloads(data_files, Path(data_dir), t, dataset)
         + apparatus.chart_downloads(elements, number_labels, t),
     }
 

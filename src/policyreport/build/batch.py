@@ -96,14 +96,26 @@ def resolve_variants(spec, matrix: list[str], from_spec: bool) -> list[Variant]:
     return variants
 
 
+# The index speaks both languages: (English, Chinese), the Chinese marked as such.
 INDEX_WORDS = {
-    "title": "{title} — variants / 变体",
-    "lead": "Each variant is the whole report with the parameters shown. "
-    "每个变体都是完整报告，参数如下。",
-    "variant": "variant / 变体",
-    "parameters": "parameters / 参数",
-    "files": "report / 报告",
+    "title": ("variants", "变体"),
+    "lead": (
+        "Each variant is the whole report with the parameters shown.",
+        "每个变体都是完整报告，参数如下。",
+    ),
+    "variant": ("variant", "变体"),
+    "parameters": ("parameters", "参数"),
+    "files": ("report", "报告"),
 }
+
+
+def _both(key: str, markup: bool = True) -> str:
+    """The index's words for `key` in both languages; in markup, the Chinese in its own lang
+    (the page is English) so that a screen reader voices it as Chinese."""
+    en, zh = INDEX_WORDS[key]
+    if not markup:
+        return f"{en} / {zh}"
+    return f'{html.escape(en)} / <span lang="zh-Hans">{html.escape(zh)}</span>'
 
 
 def write_index(staging: Path, out_dir: Path, spec, variants: list[Variant]) -> list[Path]:
@@ -138,16 +150,21 @@ def write_index(staging: Path, out_dir: Path, spec, variants: list[Variant]) -> 
             for kind in ("html", "pdf")
         )
         rows.append(f"<tr><td>{html.escape(name)}</td><td>{parameters}</td><td>{links}</td></tr>")
-    title = html.escape(INDEX_WORDS["title"].format(title=spec.titles[spec.languages[0]]))
+    from policyreport.build.assemble import HTML_LANG
+
+    first = spec.languages[0]
+    title = spec.titles[first]
+    first_lang = HTML_LANG.get(first, first)
     page = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{title}</title></head><body><h1>{title}</h1>"
-        f"<p>{html.escape(INDEX_WORDS['lead'])}</p><table><thead><tr>"
-        f"<th>{INDEX_WORDS['variant']}</th><th>{INDEX_WORDS['parameters']}</th>"
-        f"<th>{INDEX_WORDS['files']}</th></tr></thead><tbody>\n"
+        f"<title>{html.escape(title)} — {html.escape(_both('title', markup=False))}</title>"
+        f'</head><body><main><h1><span lang="{first_lang}">{html.escape(title)}</span> — '
+        f"{_both('title')}</h1><p>{_both('lead')}</p><table><thead><tr>"
+        f'<th scope="col">{_both("variant")}</th><th scope="col">{_both("parameters")}</th>'
+        f'<th scope="col">{_both("files")}</th></tr></thead><tbody>\n'
         + "\n".join(rows)
-        + "\n</tbody></table></body></html>\n"
+        + "\n</tbody></table></main></body></html>\n"
     )
     index = base / "index.html"
     (staging / index).write_text(page, encoding="utf-8")
