@@ -65,6 +65,18 @@ _DATE = r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
 _PARTIAL_DATE = r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?"
 _TEXT = {"type": "string", "minLength": 1}
 _OPTIONAL_TEXT = {"type": ["string", "null"], "minLength": 1}
+# What a reader of the report sees of a source is written in each edition's language: an object
+# {"en": …, "zh": …}, both filled (an empty translation is an error).
+TRANSLATED_LANGUAGES = ("en", "zh")
+_TRANSLATED = {
+    "type": "object",
+    "required": list(TRANSLATED_LANGUAGES),
+    "additionalProperties": False,
+    "properties": {
+        "en": {**_TEXT, "description": "the text in English"},
+        "zh": {**_TEXT, "description": "the text in Chinese"},
+    },
+}
 
 META_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -96,13 +108,13 @@ META_SCHEMA: dict[str, Any] = {
             "pattern": r"^[0-9a-f]{64}$",
             "description": "64 lowercase hex digits",
         },
-        "title": _TEXT,
-        "description": _TEXT,
-        "producer": _TEXT,
-        "publisher": _TEXT,
+        "title": _TRANSLATED,
+        "description": _TRANSLATED,
+        "producer": _TRANSLATED,
+        "publisher": _TRANSLATED,
         "publisher_inferred": {"type": "boolean"},
-        "publisher_basis": _TEXT,
-        "citation": _TEXT,
+        "publisher_basis": _TRANSLATED,
+        "citation": _TRANSLATED,
         "url": _OPTIONAL_TEXT,
         "language": {
             "type": "string",
@@ -120,7 +132,7 @@ META_SCHEMA: dict[str, Any] = {
             "description": "YYYY-MM-DD",
         },
         "date_inferred": {"type": "boolean"},
-        "date_basis": _TEXT,
+        "date_basis": _TRANSLATED,
         "date_accessed": {
             "type": "string",
             "pattern": rf"^{_DATE}$",
@@ -130,9 +142,14 @@ META_SCHEMA: dict[str, Any] = {
             "type": "object",
             "required": ["name"],
             "additionalProperties": False,
-            "properties": {"name": _TEXT, "url": _OPTIONAL_TEXT, "note": _TEXT},
+            "properties": {
+                # a licence identifier (CC0-1.0) reads the same in every language
+                "name": {**_TRANSLATED, "type": ["string", "object"], "minLength": 1},
+                "url": _OPTIONAL_TEXT,
+                "note": _TRANSLATED,
+            },
         },
-        "extraction": _TEXT,
+        "extraction": _TRANSLATED,
     },
 }
 
@@ -206,6 +223,13 @@ def _shown(value: Any) -> str:
     return shown if len(shown) <= 60 else shown[:57] + "…"
 
 
+def in_language(value: Any, lang: str) -> str:
+    """A translated field's text in `lang` (English when it has none); a plain value as is."""
+    if isinstance(value, dict) and set(value) <= set(TRANSLATED_LANGUAGES):
+        return str(value.get(lang) or value.get("en") or "")
+    return "" if value is None else str(value)
+
+
 def validate(record: Any, schema: dict[str, Any], *, file: str | Path, where: str = "") -> None:
     """Check `record` against a JSON Schema subset; raise DataError naming the first bad field.
 
@@ -248,8 +272,9 @@ def validate(record: Any, schema: dict[str, Any], *, file: str | Path, where: st
                 validate(item, schema["items"], file=file, where=f"{where}[{index}]")
     if isinstance(record, str):
         described = schema.get("description")
-        if len(record) < schema.get("minLength", 0):
-            raise DataError(file=file, field=field_name, expected="a non-empty string", found="")
+        if len(record.strip()) < schema.get("minLength", 0):  # blank is empty too
+            expected = f"a non-empty string ({described})" if described else "a non-empty string"
+            raise DataError(file=file, field=field_name, expected=expected, found="")
         pattern = schema.get("pattern")
         if pattern is not None and not re.search(pattern, record):
             expected = described or f"a string matching {pattern}"
