@@ -72,10 +72,11 @@ def test_check_lists_each_todo_of_the_new_records(data, capsys):
     assert f"data/sources/{name}.meta.json, field 'publisher.zh': TODO" in lines
     assert f"data/sources/{name}.meta.json, field 'licence.name': TODO" in lines
     assert f"data/sources/{name}.layout.json, field 'articles[0].id': TODO" in lines
-    # 4 in the layout; 16 in the record: title, producer, publisher, publisher_basis, citation
+    assert f"data/sources/{name}.layout.json, field 'articles[0].headline_en': TODO" in lines
+    # 5 in the layout (with the headline's English); 16 in the record: title, producer, publisher, publisher_basis, citation
     # and date_basis in each language, publisher_inferred, date_published, date_inferred and
     # licence.name; the closing error line
-    assert len(lines) == 21
+    assert len(lines) == 22
 
 
 def test_draft_works_before_the_records_are_resolved(data, capsys):

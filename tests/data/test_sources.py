@@ -501,6 +501,15 @@ def test_layout_with_an_unknown_kind(tmp_path: Path):
     assert error.field == "articles[1].kind" and "chart_title" in str(error)
 
 
+def test_layout_headline_without_its_english(tmp_path: Path):
+    # the English edition names the article by its headline's translation: required with it
+    error = _layout_error(tmp_path, lambda r: r["articles"][0].pop("headline_en"))
+    assert (error.field, error.found) == ("articles[0].headline_en", "no such key")
+    assert "the headline in English" in str(error)
+    error = _layout_error(tmp_path, lambda r: r["articles"][0].__setitem__("headline_en", None))
+    assert (error.field, error.found) == ("articles[0].headline_en", "null")
+
+
 def test_missing_layout_file(tmp_path: Path):
     source = load_source(copy_fixture(tmp_path, layout=False))
     with pytest.raises(DataError) as caught:

@@ -129,6 +129,7 @@ def layout_record(name: str, text: str) -> dict:
                 "start": _anchor(text, lines, last=False),
                 "end": _anchor(text, lines, last=True),
                 "headline": MARK,
+                "headline_en": MARK,
                 "note": f"{MARK}: one article per item of the page; this one spans the page",
             }
         ],

@@ -176,6 +176,8 @@ LAYOUT_SCHEMA: dict[str, Any] = {
                     "start": _TEXT,
                     "end": _TEXT,
                     "headline": _OPTIONAL_TEXT,
+                    # the headline in English: what a reader of the English edition is shown
+                    "headline_en": _OPTIONAL_TEXT,
                     "kicker": _OPTIONAL_TEXT,
                     "byline": _OPTIONAL_TEXT,
                     "credit": _OPTIONAL_TEXT,
@@ -513,6 +515,13 @@ def _segment(source: Source) -> list[Article]:
         if ids.count(spec["id"]) > 1:
             raise DataError(
                 file=where, field=f"articles[{index}].id", expected="a unique id", found=spec["id"]
+            )
+        if spec.get("headline") and not spec.get("headline_en"):
+            raise DataError(
+                file=where,
+                field=f"articles[{index}].headline_en",
+                expected="the headline in English (a translation of headline)",
+                found="no such key" if "headline_en" not in spec else "null",
             )
         for key in ("inserted_in", "relates_to"):
             if spec.get(key) is not None and spec[key] not in ids:
