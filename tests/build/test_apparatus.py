@@ -150,7 +150,7 @@ def test_how_to_cite_names_title_source_version_date_and_checksum(en, zh):
     # the source's title and publisher in the edition's language
     assert zh.select_one(".how-to-cite h2").get_text() == "如何引用"
     assert zh.select_one("p.cite").get_text() == (
-        f"示例报告，版本test，数据日期2026-06。来源：示例版面 (示例日报, 2026-06)。"
+        f"示例报告，版本test，数据日期2026-06。来源：示例版面（示例日报，2026-06）。"
         f"数据校验和 sha256:{checksum}。"
     )
 
@@ -174,7 +174,7 @@ def test_a_source_without_a_title_is_named_by_publisher_and_date():
         )
         for lang in words
     }
-    assert "来源：某日报, 2026。" in cited["zh"]
+    assert "来源：某日报，2026。" in cited["zh"]
     assert "Source: A Daily, 2026." in cited["en"]
 
 

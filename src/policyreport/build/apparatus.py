@@ -268,9 +268,9 @@ def citation_text(
         source_title = _text(in_language(meta.get("title"), lang))
         publisher = _text(in_language(meta.get("publisher"), lang))
         published = _text(meta.get("date_published"))
-        about = ", ".join(part for part in (publisher, published) if part)
+        about = t["about_sep"].join(part for part in (publisher, published) if part)
         if source_title and about:
-            named.append(f"{source_title} ({about})")
+            named.append(t["cite_source"].format(title=source_title, about=about))
         else:
             named.append(source_title or about or _text(meta.get("file")))
     return t["cite_format"].format(
