@@ -31,7 +31,7 @@ PAGE = next((HERE / "sources").glob("*.txt"))
 #: The fields of a fact an analyst checks (id and quote are the draft's own and stay).
 CHECKED = (
     "article", "subject_en", "subject_zh", "period", "value", "value_high", "unit",
-    "qualifier", "kind", "assumption", "note",
+    "qualifier", "kind", "assumption", "note_en", "note_zh",
 )  # fmt: skip
 #: The fields the draft reads from the text (the rest need a person).
 PARSED = ("value", "value_high", "unit", "qualifier", "kind", "period")
@@ -97,7 +97,10 @@ def walked(tmp_path_factory):
     # 1. the text into data/sources/, with its records
     inbox = tmp_path_factory.mktemp("inbox") / "jianghai.txt"
     inbox.write_bytes(PAGE.read_bytes())
-    command("add-source", str(inbox), "--publisher", "policyreport tests", "--date", "2026-07-15")
+    command(
+        "add-source", str(inbox), "--publisher", "policyreport tests",
+        "--publisher-zh", "policyreport 测试", "--date", "2026-07-15",
+    )  # fmt: skip
     source = root / "data" / "sources" / PAGE.name
     assert source.read_bytes() == PAGE.read_bytes(), "add-source names the page otherwise"
     records = {}
@@ -218,7 +221,10 @@ def test_every_figure_is_drafted_and_matched(walked):
     assert sorted(row["mention"] for row in walked["exclusions_added"]) == sorted(
         ["7月15日", "第一季度", "第二季度"]
     )
-    assert all(row["reason"] and "TODO" not in row["reason"] for row in walked["exclusions_added"])
+    # in both languages
+    for row in walked["exclusions_added"]:
+        assert row["reason_en"] and "TODO" not in row["reason_en"], row
+        assert row["reason_zh"] and "TODO" not in row["reason_zh"], row
 
 
 def test_check_passes_once_resolved(walked):

@@ -2,7 +2,10 @@
 
 - internal ids in the visible text (fact, derived and assumption ids, article ids, topic ids,
   parameter names): readers should see labels (F13, D2, A1) and words;
-- runs of four or more English words (in the zh edition, outside verbatim quotes and code).
+- runs of four or more English words (in the zh edition, outside verbatim quotes and code);
+- runs of Chinese characters (in the en edition, outside verbatim quotes, code and what is
+  marked as Chinese), and of those the ones that are not the page's own words: Chinese the
+  English edition shows that no page printed (an untranslated note, a paraphrase).
 
 A test helper, not a test: `python tests/build/reading_text.py report/report.zh.html` prints
 both counts and the first few hits.
@@ -22,6 +25,15 @@ ROOT = Path(__file__).parents[2]
 # between (a number or a CJK character ends the run).
 ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'’]*(?:[ ,;:()/\-–]+[A-Za-z][A-Za-z'’]*){3,}")
 _INVISIBLE = ("head", "style", "script", "template")
+# A run of Chinese: a CJK ideograph, then ideographs, CJK punctuation, digits and the marks
+# that sit inside Chinese text (“武汉服务”走上国际舞台, 6月16日至18日, 超60%).
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_RUN = re.compile(rf"[{_HAN}][{_HAN}\u3000-\u303f\uff00-\uffef“”‘’·—0-9.%]*")
+# Brackets a run may carry that are ours, not the page's: 《headline》, 「quote」.
+_OUR_BRACKETS = "《》「」“”‘’（）()"
+# Skipped when counting a language's runs: verbatim quotes, code, what is marked as Chinese.
+SKIP_IN_EN = ("q", "code", '[lang^="zh"]')
+SKIP_IN_ZH = ("q", "code")
 
 
 def visible_text(html: str, skip: tuple[str, ...] = ()) -> str:
@@ -70,11 +82,37 @@ def english_runs(text: str) -> list[str]:
     return ENGLISH_RUN.findall(text)
 
 
+def cjk_runs(text: str) -> list[str]:
+    return CJK_RUN.findall(text)
+
+
+def page_texts(data_dir: Path = ROOT / "data") -> list[str]:
+    """The sources' verbatim texts without whitespace or heading markup, to look words up."""
+    return [
+        "".join(path.read_text("utf-8-sig").replace("#", "").split())
+        for path in sorted((data_dir / "sources").glob("*.txt"))
+    ]
+
+
+def not_from_the_page(runs: list[str], pages: list[str]) -> list[str]:
+    """The runs that no page printed (a name or term the page prints is the page's own)."""
+    found = []
+    for run in runs:
+        words = "".join(run.split()).rstrip(".").strip(_OUR_BRACKETS)
+        if words and not any(words in page for page in pages):
+            found.append(run)
+    return found
+
+
 def counts(html: str, lang: str, data_dir: Path = ROOT / "data") -> dict:
     text = visible_text(html)
     result = {"ids": len(ids_in_text(text, internal_ids(data_dir)))}
     if lang == "zh":
-        result["english_runs"] = len(english_runs(visible_text(html, skip=("q", "code"))))
+        result["english_runs"] = len(english_runs(visible_text(html, skip=SKIP_IN_ZH)))
+    else:
+        runs = cjk_runs(visible_text(html, skip=SKIP_IN_EN))
+        result["cjk_runs"] = len(runs)
+        result["cjk_not_from_the_page"] = len(not_from_the_page(runs, page_texts(data_dir)))
     return result
 
 
@@ -86,4 +124,7 @@ if __name__ == "__main__":
         text = visible_text(html)
         print("  ids:", sorted(set(ids_in_text(text, internal_ids())))[:12])
         if lang == "zh":
-            print("  runs:", english_runs(visible_text(html, skip=("q", "code")))[:5])
+            print("  runs:", english_runs(visible_text(html, skip=SKIP_IN_ZH))[:5])
+        else:
+            runs = cjk_runs(visible_text(html, skip=SKIP_IN_EN))
+            print("  not from the page:", not_from_the_page(runs, page_texts())[:12])

@@ -8,7 +8,17 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from reading_text import ids_in_text, internal_ids, visible_text
+from reading_text import (
+    SKIP_IN_EN,
+    SKIP_IN_ZH,
+    cjk_runs,
+    english_runs,
+    ids_in_text,
+    internal_ids,
+    not_from_the_page,
+    page_texts,
+    visible_text,
+)
 
 from policyreport import paths
 from policyreport.build import apparatus
@@ -135,14 +145,62 @@ def test_how_to_cite_names_title_source_version_date_and_checksum(en, zh):
     assert en.select_one(".how-to-cite h2").get_text() == "How to cite"
     assert en.select_one("p.cite").get_text() == (
         "Fixture report. Version test, data of 2026-06. Source: A fixture page "
-        f"(示例日报 (Example Daily), 2026-06). Data checksum sha256:{checksum}."
+        f"(Example Daily (示例日报), 2026-06). Data checksum sha256:{checksum}."
     )
-    # the fixture source has no title in Chinese: the zh edition names its publisher and date
+    # the source's title and publisher in the edition's language
     assert zh.select_one(".how-to-cite h2").get_text() == "如何引用"
     assert zh.select_one("p.cite").get_text() == (
-        f"示例报告，版本test，数据日期2026-06。来源：示例日报 (Example Daily), 2026-06。"
+        f"示例报告，版本test，数据日期2026-06。来源：示例版面（示例日报，2026-06）。"
         f"数据校验和 sha256:{checksum}。"
     )
+
+
+def test_a_source_without_a_title_is_named_by_publisher_and_date():
+    meta = {
+        "file": "p.txt",
+        "publisher": {"en": "A Daily", "zh": "某日报"},
+        "date_published": "2026",
+    }
+    words = {"zh": strings("zh"), "en": strings("en")}
+    cited = {
+        lang: apparatus.citation_text(
+            title="T",
+            metas=[meta],
+            lang=lang,
+            version="1",
+            date="2026",
+            checksum="c",
+            t=words[lang],
+        )
+        for lang in words
+    }
+    assert "来源：某日报，2026。" in cited["zh"]
+    assert "Source: A Daily, 2026." in cited["en"]
+
+
+def test_the_notes_reasons_and_provenance_read_in_the_editions_language(en, zh):
+    # appendix A's note, D's reason and E's fields from the fixture's _en/_zh columns and
+    # {en, zh} fields; the note's id (a_rate) reads as its label
+    assert zh.select_one("#fact-f_exports .note").get_text() == "关于出口额的说明（A1）。"
+    assert en.select_one("#fact-f_exports .note").get_text() == "A note on exports (A1)."
+    assert zh.select_one("table.exclusions tbody td:nth-of-type(3)").get_text() == (
+        "届次，不是分析所用的数字。"
+    )
+    assert en.select_one("table.exclusions tbody td:nth-of-type(3)").get_text() == (
+        "An edition number, not a figure of the analysis."
+    )
+    fields = {
+        dt.get_text(): dt.find_next_sibling("dd").get_text()
+        for dt in zh.select("dl.source-meta dt")
+    }
+    assert (fields["标题"], fields["出版方"], fields["出版方依据"]) == (
+        "示例版面",
+        "示例日报",
+        "根据署名推断。",
+    )
+    assert (fields["日期依据"], fields["许可"]) == ("根据正文推断。", "保留所有权利")
+    provenance = [dd.get_text(" ", strip=True) for dd in zh.select("header dl.provenance dd")]
+    assert provenance[:2] == ["示例版面", "示例日报 (推定; 原页面未载明，见附录E)"]
 
 
 def test_each_chart_downloads_as_svg(en):
@@ -216,19 +274,21 @@ def test_articles_are_named_by_headline_or_kind(tmp_path):
     page = tmp_path / "page.txt"
     (tmp_path / "page.layout.json").write_text(
         '{"articles": ['
-        '{"id": "lead", "kind": "article", "headline": "头条"},'
+        '{"id": "lead", "kind": "article", "headline": "头条", "headline_en": "Lead"},'
         '{"id": "lead-photo", "kind": "caption", "inserted_in": "lead"},'
         '{"id": "other-photo", "kind": "caption"},'
         '{"id": "odd", "kind": "unknown_kind"}]}',
         "utf-8",
     )
-    names = apparatus.article_names([SimpleNamespace(path=page)], strings("en"))
+    names = apparatus.article_names([SimpleNamespace(path=page)], strings("en"), "en")
+    # the English edition: the headline's translation, then the page's words marked Chinese
     assert names == {
-        ("page.txt", "lead"): "《头条》",
-        ("page.txt", "lead-photo"): "photo caption in 《头条》",
+        ("page.txt", "lead"): 'Lead (<span lang="zh-Hans">《头条》</span>)',
+        ("page.txt", "lead-photo"): 'photo caption in Lead (<span lang="zh-Hans">《头条》</span>)',
         ("page.txt", "other-photo"): "photo caption",
     }
-    zh = apparatus.article_names([SimpleNamespace(path=page)], strings("zh"))
+    zh = apparatus.article_names([SimpleNamespace(path=page)], strings("zh"), "zh")
+    assert zh[("page.txt", "lead")] == "《头条》"
     assert zh[("page.txt", "lead-photo")] == "《头条》中的图片说明"
 
 
@@ -284,3 +344,56 @@ def test_a_scoped_csv_with_no_row_in_scope_is_its_header():
 
     # an empty table is loaded as a frame without columns
     assert apparatus.rows_in_scope(SCOPED_CSV, ["id"], pd.DataFrame()) == (b"id,subject_en,quote\n")
+
+
+# --- one language per edition (issue 10) ------------------------------------------------------
+
+
+def test_english_runs_and_chinese_runs_are_counted_as_a_reader_sees_them():
+    html = (
+        '<html><body><p>这是 <q lang="zh-Hans">原文</q> 和 a run of four words、 two words'
+        "<code>some code is not read here</code></p>"
+        "<p>See 武汉服务 and 《“武汉服务”走上国际舞台》, 6月16日至18日, not 一则新闻.</p>"
+        '<nav lang="zh-Hans">中文版</nav></body></html>'
+    )
+    assert english_runs(visible_text(html, skip=SKIP_IN_ZH)) == ["a run of four words"]
+    # a run starts at an ideograph and takes the CJK punctuation and digits inside it; the
+    # quote, the code and the element marked as Chinese are not read
+    runs = cjk_runs(visible_text(html, skip=SKIP_IN_EN))
+    assert runs == [
+        "这是",
+        "和",
+        "武汉服务",
+        "武汉服务”走上国际舞台》",
+        "月16日至18日",
+        "一则新闻.",
+    ]
+    page = ["“武汉服务”走上国际舞台。6月16日至18日，…近日一则来自广东的新闻"]
+    # the page's words, in our brackets or not, are the page's; a paraphrase is not
+    assert not_from_the_page(runs, page) == ["这是", "和", "一则新闻."]
+
+
+@pytest.mark.slow
+def test_the_chinese_edition_is_chinese(built_report):
+    # outside verbatim quotes and code, runs of four or more English words: 183 before issue
+    # 10 (the title block, the notes, the reasons, the provenance), none after
+    html = (built_report[0] / f"{SPEC.name}.zh.html").read_text("utf-8")
+    runs = english_runs(visible_text(html, skip=SKIP_IN_ZH))
+    assert len(runs) <= 5, runs
+
+
+@pytest.mark.slow
+def test_the_english_edition_shows_only_the_pages_own_chinese(built_report):
+    # Chinese in the English edition, outside quotes and code, is the page's own words (a
+    # name, a term it prints) or a proper name: what remains that no page printed is the
+    # publisher's name (经济日报, 经济日报社), 4 runs when measured (11 before issue 10)
+    html = (built_report[0] / f"{SPEC.name}.en.html").read_text("utf-8")
+    # marked or not (the link to the Chinese edition is named in Chinese on purpose)
+    runs = cjk_runs(visible_text(html, skip=("q", "code", "nav.editions")))
+    foreign = not_from_the_page(runs, page_texts())
+    assert len(foreign) <= 5, foreign
+    assert set(foreign) <= {"经济日报", "经济日报社"}, foreign
+    # and every Chinese run is marked as Chinese (policyreport.build.langparts): outside
+    # quotes, code and lang="zh-Hans" elements 295 runs before issue 10, none after
+    unmarked = cjk_runs(visible_text(html, skip=SKIP_IN_EN))
+    assert len(unmarked) <= 5, unmarked

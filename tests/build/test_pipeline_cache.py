@@ -42,7 +42,7 @@ def test_one_fact_edited_reexecutes_only_the_run_that_read_it(cold, tmp_path):
     facts = data / "facts.csv"
     original = facts.read_text(encoding="utf-8")
     try:
-        edit(facts, "同比增长15.4%,,", "同比增长15.4%,,a reading note")
+        edit(facts, "同比增长15.4%,,,", "同比增长15.4%,,a reading note,一条阅读说明")
         assert run_statuses(options(data, out, cache)) == [
             ("main", "reads_exec (en)", "cached"),
             ("main", "reads_yoy (en)", "will execute: row 'x_yoy' changed"),

@@ -32,17 +32,26 @@ def _listing(data):
 
 
 def test_the_page_is_copied_under_the_naming_rule_with_its_records(data, capsys):
-    assert _add(data, "--publisher", "新华社", "--date", "2026-08-12") == 0
+    assert (
+        _add(data, "--publisher", "Xinhua", "--publisher-zh", "新华社", "--date", "2026-08-12") == 0
+    )
     digest = hashlib.sha256(PAGE.read_bytes()).hexdigest()
     name = f"001_{digest[:16]}"
     target = data / "sources" / f"{name}.txt"
     assert target.read_bytes() == PAGE.read_bytes()
     meta = json.loads((data / "sources" / f"{name}.meta.json").read_text(encoding="utf-8"))
     assert meta["file"] == f"{name}.txt" and meta["sha256"] == digest
-    assert (meta["publisher"], meta["publisher_inferred"]) == ("新华社", False)
+    assert meta["publisher"] == {"en": "Xinhua", "zh": "新华社"}
+    assert meta["publisher_inferred"] is False
+    assert meta["publisher_basis"] == {
+        "en": "Stated: given to add-source by the analyst.",
+        "zh": "写明：由分析人员在添加来源时给出。",
+    }
     assert (meta["date_published"], meta["date_inferred"]) == ("2026-08-12", False)
     assert meta["date_accessed"] == "2026-11-30"
-    assert (meta["title"], meta["producer"], meta["citation"]) == ("TODO", "TODO", "TODO")
+    # what a reader sees is written in both languages: each one TODO until written
+    todo = {"en": "TODO", "zh": "TODO"}
+    assert (meta["title"], meta["producer"], meta["citation"]) == (todo, todo, todo)
     layout = json.loads((data / "sources" / f"{name}.layout.json").read_text(encoding="utf-8"))
     (article,) = layout["articles"]
     assert (article["id"], article["start"], article["end"]) == (
@@ -59,10 +68,15 @@ def test_check_lists_each_todo_of_the_new_records(data, capsys):
     assert main(["check", "--data-dir", str(data)]) == 2
     lines = capsys.readouterr().err.splitlines()
     name = f"001_{hashlib.sha256(PAGE.read_bytes()).hexdigest()[:16]}"
-    assert f"data/sources/{name}.meta.json, field 'publisher': TODO" in lines
+    assert f"data/sources/{name}.meta.json, field 'publisher.en': TODO" in lines
+    assert f"data/sources/{name}.meta.json, field 'publisher.zh': TODO" in lines
     assert f"data/sources/{name}.meta.json, field 'licence.name': TODO" in lines
     assert f"data/sources/{name}.layout.json, field 'articles[0].id': TODO" in lines
-    assert len(lines) == 15  # 4 in the layout, 10 in the record, the closing error line
+    assert f"data/sources/{name}.layout.json, field 'articles[0].headline_en': TODO" in lines
+    # 5 in the layout (with the headline's English); 16 in the record: title, producer, publisher, publisher_basis, citation
+    # and date_basis in each language, publisher_inferred, date_published, date_inferred and
+    # licence.name; the closing error line
+    assert len(lines) == 22
 
 
 def test_draft_works_before_the_records_are_resolved(data, capsys):

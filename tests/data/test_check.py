@@ -65,6 +65,37 @@ def test_a_stale_exclusion_fails(data_dir):
         run_checks(data_dir)
 
 
+@pytest.mark.parametrize(
+    ("fixture", "target", "line"),
+    [
+        (
+            "facts_note_zh_empty.csv",
+            "facts.csv",
+            "facts.csv, row 3, field 'note_zh': expected the Chinese text (a translation of "
+            "note_en); found 'empty'",
+        ),
+        (
+            "exclusions_reason_zh_empty.csv",
+            "exclusions.csv",
+            "exclusions.csv, row 2, field 'reason_zh': expected the Chinese text (a translation "
+            "of reason_en); found 'empty'",
+        ),
+        (
+            "meta_date_basis_zh_empty.json",
+            "sources/page.meta.json",
+            "page.meta.json, field 'date_basis.zh': expected a non-empty string (the text in "
+            "Chinese); found ''",
+        ),
+    ],
+)
+def test_an_empty_translation_is_one_line_naming_where(data_dir, capsys, fixture, target, line):
+    shutil.copy(FIXTURES / fixture, data_dir / target)
+    assert main(["check", "--data-dir", str(data_dir)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert line in err, err
+
+
 def test_the_real_page_passes(capsys):
     assert main(["check"]) == 0
     out = capsys.readouterr().out

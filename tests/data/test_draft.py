@@ -129,7 +129,7 @@ def test_a_news_wire_paragraph(tmp_path):
     assert {row["subject_en"] for row in rows.values()} == {"TODO:subject_en"}
     assert rows["约五分之一"]["subject_zh"] == "企业开展海外业务"
     assert rows["120余个"]["subject_zh"] == "行业内三家龙头企业合计拥有"
-    reasons = {e.row["mention"]: e.row["reason"].split(":")[0] for e in draft.exclusions}
+    reasons = {e.row["mention"]: e.row["reason_en"].split(":")[0] for e in draft.exclusions}
     assert reasons == {
         "2026年": "Headline",
         "第二季度": "Period label",
@@ -137,6 +137,17 @@ def test_a_news_wire_paragraph(tmp_path):
         "五": "Weekday",
         "三": "Title",
     }
+    # each reason in both languages: a draft exclusion is complete, nothing to translate
+    reasons_zh = {e.row["mention"]: e.row["reason_zh"].split("：")[0] for e in draft.exclusions}
+    assert reasons_zh == {
+        "2026年": "标题",
+        "第二季度": "时期标签",
+        "前4个月": "时期标签",
+        "五": "星期",
+        "三": "作品名",
+    }
+    assert {row["note_en"] for row in rows.values()} == {"TODO:note_en"}
+    assert {row["note_zh"] for row in rows.values()} == {"TODO:note_zh"}
 
 
 def test_stdout_is_facts_csv_then_the_exclusions(capsys):
@@ -144,7 +155,7 @@ def test_stdout_is_facts_csv_then_the_exclusions(capsys):
     out = capsys.readouterr().out
     facts, exclusions = out.split("\n\n")
     assert facts.splitlines()[0] == ",".join(FACT_COLUMNS)
-    assert exclusions.splitlines()[0] == "source,context,mention,reason"
+    assert exclusions.splitlines()[0] == "source,context,mention,reason_en,reason_zh"
     assert facts.splitlines()[1].startswith("draft_01,wire.txt,TODO:topic,")
 
 
@@ -172,7 +183,11 @@ def test_out_writes_a_file_that_check_refuses_until_the_todos_are_resolved(tmp_p
     resolved = []
     for line in facts_after.splitlines(keepends=True):
         if line.startswith("w_"):
-            line = line.replace("TODO:subject_en", "A figure").replace("TODO:note", "")
+            line = (
+                line.replace("TODO:subject_en", "A figure")
+                .replace("TODO:note_en", "")
+                .replace("TODO:note_zh", "")
+            )
             line = line.replace("TODO:unit 枚", "items")
             line = re.sub(r"TODO:period (\d{4})[^,]*", r"\1", line)
         resolved.append(line)

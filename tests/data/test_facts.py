@@ -22,7 +22,9 @@ def test_valid_fixture_loads_with_typed_values():
     assert [row["id"] for row in rows] == ["x_exec", "x_yoy", "x_share"]
     assert rows[0]["value"] == 9210000000.0
     assert rows[0]["value_high"] is None
-    assert rows[2]["note"] == "a note, with a comma"
+    assert rows[2]["note_en"] == "a note, with a comma"
+    assert rows[2]["note_zh"] == "一条说明，带逗号"
+    assert rows[0]["note_en"] is None and rows[0]["note_zh"] is None  # no note: empty in both
 
 
 def test_bom_and_crlf_are_read_not_rejected():
@@ -41,7 +43,9 @@ def test_bom_and_crlf_are_read_not_rejected():
         ("quote_twice.csv", 3, "quote", "exactly once", "2 occurrences"),
         ("share_over_100.csv", 4, "value", "between 0 and 100", "175.2"),
         ("value_high_without_range.csv", 2, "value_high", "unless qualifier is range", "1"),
-        ("missing_column.csv", 1, "note", "a column of that name", "none"),
+        ("missing_column.csv", 1, "note_en", "a column of that name", "none"),
+        ("note_zh_empty.csv", 4, "note_zh", "the Chinese text (a translation of note_en)", "empty"),
+        ("note_en_empty.csv", 4, "note_en", "the English text (a translation of note_zh)", "empty"),
         ("unknown_source.csv", 2, "source", "source.txt", "other.txt"),
         ("period_month_13.csv", 2, "period", "a real date or span", "no month 13"),
         ("period_ends_before_start.csv", 2, "period", "a real date or span", "ends before"),

@@ -135,8 +135,11 @@ def test_page_meta_passes_validation_and_matches_the_file():
     assert meta["language"] == "zh-Hans"
     assert meta["date_published"].startswith("2026")
     assert meta["date_inferred"] is True and meta["publisher_inferred"] is True
-    assert "inferred" in meta["date_basis"].lower() and "进入2026年" in meta["date_basis"]
-    assert "inferred" in meta["publisher_basis"].lower() and "中经视觉" in meta["publisher_basis"]
+    date_basis, publisher_basis = meta["date_basis"], meta["publisher_basis"]
+    assert "inferred" in date_basis["en"].lower() and "进入2026年" in date_basis["en"]
+    assert "推断" in date_basis["zh"] and "进入2026年" in date_basis["zh"]
+    assert "inferred" in publisher_basis["en"].lower() and "中经视觉" in publisher_basis["en"]
+    assert "推断" in publisher_basis["zh"] and "中经视觉" in publisher_basis["zh"]
 
 
 def test_schemas_are_json_schema_and_agree_on_the_real_records():
@@ -421,10 +424,27 @@ def test_missing_meta_key(tmp_path: Path, key: str):
     ("key", "value", "field", "words"),
     [
         ("date_inferred", "yes", "date_inferred", "true or false"),
-        ("title", 3, "title", "a string"),
+        ("title", 3, "title", "an object"),
+        ("title", "One language", "title", "an object"),
+        ("title", {"en": "A page"}, "title.zh", "this required key"),
+        (
+            "title",
+            {"en": "A page", "zh": ""},
+            "title.zh",
+            "a non-empty string (the text in Chinese)",
+        ),
+        ("title", {"en": "", "zh": "版面"}, "title.en", "a non-empty string (the text in English)"),
+        ("title", {"en": "A page", "zh": "版面", "fr": "Une page"}, "title.fr", "one of the keys"),
+        ("publisher_basis", {"en": "Stated.", "zh": " "}, "publisher_basis.zh", "(the text"),
         ("sha256", "ABC123", "sha256", "64 lowercase hex digits"),
         ("date_published", "June 2026", "date_published", "YYYY"),
-        ("licence", {"name": 1}, "licence.name", "a string"),
+        ("licence", {"name": 1}, "licence.name", "a string or an object"),
+        (
+            "licence",
+            {"name": "CC0-1.0", "note": {"en": "x", "zh": ""}},
+            "licence.note.zh",
+            "Chinese",
+        ),
         ("license", {"name": "x"}, "license", "one of the keys"),
         ("file", "other.txt", "file", "mini.txt"),
     ],
@@ -479,6 +499,15 @@ def test_layout_with_a_wrong_host(tmp_path: Path):
 def test_layout_with_an_unknown_kind(tmp_path: Path):
     error = _layout_error(tmp_path, lambda r: r["articles"][1].__setitem__("kind", "photo"))
     assert error.field == "articles[1].kind" and "chart_title" in str(error)
+
+
+def test_layout_headline_without_its_english(tmp_path: Path):
+    # the English edition names the article by its headline's translation: required with it
+    error = _layout_error(tmp_path, lambda r: r["articles"][0].pop("headline_en"))
+    assert (error.field, error.found) == ("articles[0].headline_en", "no such key")
+    assert "the headline in English" in str(error)
+    error = _layout_error(tmp_path, lambda r: r["articles"][0].__setitem__("headline_en", None))
+    assert (error.field, error.found) == ("articles[0].headline_en", "null")
 
 
 def test_missing_layout_file(tmp_path: Path):

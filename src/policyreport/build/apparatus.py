@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup
+
 _REF_KINDS = ("fact", "derived", "assumption")
 
 
@@ -257,18 +259,18 @@ def citation_text(
 ) -> str:
     """How to cite the report: title, source, version, data checksum and the data's date (the
     latest publication date of its sources, never the clock). A source is named by its title
-    in the edition's language (`title_<lang>`; `title` is English) when it has one, else by its
-    publisher and date."""
+    and publisher in the edition's language (policyreport.data.sources.in_language), else by
+    its publisher and date."""
+    from policyreport.data.sources import in_language
+
     named = []
     for meta in metas:
-        source_title = _text(meta.get(f"title_{lang}")) or (
-            _text(meta.get("title")) if lang == "en" else ""
-        )
-        publisher = _text(meta.get("publisher"))
+        source_title = _text(in_language(meta.get("title"), lang))
+        publisher = _text(in_language(meta.get("publisher"), lang))
         published = _text(meta.get("date_published"))
-        about = ", ".join(part for part in (publisher, published) if part)
+        about = t["about_sep"].join(part for part in (publisher, published) if part)
         if source_title and about:
-            named.append(f"{source_title} ({about})")
+            named.append(t["cite_source"].format(title=source_title, about=about))
         else:
             named.append(source_title or about or _text(meta.get("file")))
     return t["cite_format"].format(
@@ -283,10 +285,11 @@ def citation_text(
 # --- words instead of internal ids ------------------------------------------------------------
 
 
-def article_names(sources, t: dict) -> dict[tuple[str, str], str]:
+def article_names(sources, t: dict, lang: str = "zh") -> dict[tuple[str, str], str]:
     """(source file name, article id) -> how a reader knows the article: its headline in
-    《》, else what kind of text it is (a photo caption), with its host article's headline when
-    the layout inserted it in one. From each source's layout file; none, no names."""
+    《》 (in the English edition its `headline_en` first, the page's words after it), else what
+    kind of text it is (a photo caption), with its host article's headline when the layout
+    inserted it in one. From each source's layout file; none, no names."""
     import json
 
     from policyreport.data.sources import layout_path
@@ -298,19 +301,32 @@ def article_names(sources, t: dict) -> dict[tuple[str, str], str]:
         if not path.is_file():
             continue
         articles = json.loads(path.read_text("utf-8")).get("articles", [])
-        headlines = {a["id"]: _text(a.get("headline")) for a in articles}
+        page_lang = _text(getattr(source, "meta", {}).get("language")) or "zh-Hans"
+        headlines = {a["id"]: _headline(a, lang, page_lang) for a in articles}
         for article in articles:
             headline = headlines[article["id"]]
             if headline:
-                name = f"《{headline}》"
+                name = headline
             else:
                 name = kinds.get(article.get("kind"), "")
                 host = headlines.get(article.get("inserted_in") or article.get("relates_to"))
                 if name and host:
-                    name = t["article_in"].format(kind=name, host=f"《{host}》")
+                    name = Markup(t["article_in"]).format(kind=name, host=host)
             if name:
                 names[(Path(source.path).name, article["id"])] = name
     return names
+
+
+def _headline(article: dict, lang: str, page_lang: str):
+    """An article's headline as the edition shows it: 《the page's words》, after its English
+    translation in the English edition, where the page's words are marked as Chinese."""
+    headline = _text(article.get("headline"))
+    if not headline:
+        return ""
+    translated = _text(article.get(f"headline_{lang}")) if lang != "zh" else ""
+    if not translated:
+        return Markup("《{}》").format(headline)
+    return Markup('{} (<span lang="{}">《{}》</span>)').format(translated, page_lang, headline)
 
 
 def with_labels(text: str, labels: dict[str, str]) -> str:

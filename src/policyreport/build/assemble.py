@@ -284,11 +284,17 @@ def _source_lang(sources, name: str) -> str:
     return "zh-Hans"
 
 
-def _meta_value(value) -> str:
+def _meta_value(value, lang: str) -> str:
+    """A provenance field as a reader of the `lang` edition sees it: a translated text in that
+    language, the parts of a record (a licence's name and note) in order."""
+    from policyreport.data.sources import TRANSLATED_LANGUAGES, in_language
+
+    if isinstance(value, dict) and value and set(value) <= set(TRANSLATED_LANGUAGES):
+        return in_language(value, lang)
     if isinstance(value, dict):
-        return " — ".join(_meta_value(v) for v in value.values() if not _blank(v))
+        return " — ".join(_meta_value(v, lang) for v in value.values() if not _blank(v))
     if isinstance(value, list):
-        return ", ".join(_meta_value(v) for v in value)
+        return ", ".join(_meta_value(v, lang) for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return _text(value)
@@ -394,7 +400,7 @@ def appendix_context(dataset, lang: str, labels: dict[str, str], t: dict) -> dic
     qualifiers = t.get("qualifier_words", {})
     quality = t.get("quality_words", {})
     # readers see labels and words, not ids (policyreport.build.apparatus)
-    articles = apparatus.article_names(sources, t)
+    articles = apparatus.article_names(sources, t, lang)
     ids = apparatus.id_labels(labels)
 
     facts = []
@@ -422,7 +428,7 @@ def appendix_context(dataset, lang: str, labels: dict[str, str], t: dict) -> dic
                     if not _blank(row.get("assumption"))
                     else ""
                 ),
-                "note": apparatus.with_labels(_text(row.get("note")), ids),
+                "note": apparatus.with_labels(_localised(row, "note", lang), ids),
             }
         )
 
@@ -490,7 +496,7 @@ def appendix_context(dataset, lang: str, labels: dict[str, str], t: dict) -> dic
                 "anchor": f"exclusion-{number}",
                 "mention": _text(row.get("mention")),
                 "context": _text(row.get("context")),
-                "reason": apparatus.with_labels(_text(row.get("reason")), ids),
+                "reason": apparatus.with_labels(_localised(row, "reason", lang), ids),
                 "source": _text(row.get("source")),
                 "quote_lang": _source_lang(sources, _text(row.get("source"))),
             }
@@ -509,7 +515,9 @@ def source_anchor(name: str) -> str:
     return f"source-{_slug(Path(name).stem)}"
 
 
-def _source_context(sources, t: dict) -> list[dict]:
+def _source_context(sources, t: dict, lang: str) -> list[dict]:
+    from policyreport.data.sources import in_language
+
     names = t.get("meta_words", {})
     shown = []
     for source in sources:
@@ -517,15 +525,17 @@ def _source_context(sources, t: dict) -> list[dict]:
         keys = [k for k in _META_ORDER if k in meta]
         keys += sorted(k for k in meta if k not in _META_ORDER and k not in _META_HIDDEN)
         fields = [
-            (names.get(key, key), _meta_value(meta[key])) for key in keys if not _blank(meta[key])
+            (names.get(key, key), _meta_value(meta[key], lang))
+            for key in keys
+            if not _blank(meta[key])
         ]
         name = Path(source.path).name
         shown.append(
             {
                 "name": name,
                 "anchor": source_anchor(name),
-                "title": _text(meta.get("title")) or name,
-                "publisher": _text(meta.get("publisher")) or "—",
+                "title": _text(in_language(meta.get("title"), lang)) or name,
+                "publisher": _text(in_language(meta.get("publisher"), lang)) or "—",
                 "publisher_inferred": bool(meta.get("publisher_inferred")),
                 "date": _text(meta.get("date_published")) or "—",
                 "date_inferred": bool(meta.get("date_inferred")),
@@ -643,7 +653,7 @@ def assemble_html(
         toc.append(TocEntry(id=appendix[key]["id"], text=appendix[key]["title"]))
 
     context = appendix_context(dataset, lang, ref_labels, t)
-    sources = _source_context(dataset.sources, t)
+    sources = _source_context(dataset.sources, t, lang)
 
     # Links in the prose: every internal link must land; ref links get their label.
     ids = set(ref_labels) | {entry["anchor"] for entry in context["exclusions"]}

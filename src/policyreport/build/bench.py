@@ -119,11 +119,12 @@ class Scratch:
         return _timed(command, self.root)
 
     def edit_fact(self, number: int) -> None:
-        """Append to the note of the first fact (the data stays valid)."""
+        """Append to the notes of the first fact, in both languages (the data stays valid)."""
         path = self.data / "facts.csv"
         rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-        note = rows[0].index("note")
-        rows[1][note] = (rows[1][note] + f" (bench edit {number})").strip()
+        for column in ("note_en", "note_zh"):
+            note = rows[0].index(column)
+            rows[1][note] = (rows[1][note] + f" (bench edit {number})").strip()
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n").writerows(rows)
         path.write_text(buffer.getvalue(), encoding="utf-8")

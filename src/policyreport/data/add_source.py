@@ -81,24 +81,35 @@ def _anchor(text: str, lines: list[str], last: bool) -> str:
     return line
 
 
+STATED = {
+    "en": "Stated: given to add-source by the analyst.",
+    "zh": "写明：由分析人员在添加来源时给出。",
+}
+
+
 def meta_record(name: str, sha256: str, args) -> dict:
+    """The provenance record: what a reader sees of it is in both languages ({"en", "zh"}),
+    each marked TODO until the analyst writes it."""
     todo = MARK
+
+    def both(en: str | None = None, zh: str | None = None) -> dict:
+        return {"en": en or todo, "zh": zh or todo}
+
+    publisher_given = bool(args.publisher or getattr(args, "publisher_zh", None))
     meta = {
         "file": name,
         "sha256": sha256,
-        "title": args.title or todo,
-        "producer": todo,
-        "publisher": args.publisher or todo,
-        "publisher_inferred": False if args.publisher else todo,
-        "publisher_basis": "Stated: given to add-source by the analyst."
-        if args.publisher
-        else todo,
-        "citation": todo,
+        "title": both(args.title, getattr(args, "title_zh", None)),
+        "producer": both(),
+        "publisher": both(args.publisher, getattr(args, "publisher_zh", None)),
+        "publisher_inferred": False if publisher_given else todo,
+        "publisher_basis": dict(STATED) if publisher_given else both(),
+        "citation": both(),
         "url": None,
         "language": "zh-Hans",
         "date_published": args.date or todo,
         "date_inferred": False if args.date else todo,
-        "date_basis": "Stated: given to add-source by the analyst." if args.date else todo,
+        "date_basis": dict(STATED) if args.date else both(),
         "date_accessed": args.accessed,
         "licence": {"name": todo},
     }
@@ -118,6 +129,7 @@ def layout_record(name: str, text: str) -> dict:
                 "start": _anchor(text, lines, last=False),
                 "end": _anchor(text, lines, last=True),
                 "headline": MARK,
+                "headline_en": MARK,
                 "note": f"{MARK}: one article per item of the page; this one spans the page",
             }
         ],
@@ -180,16 +192,20 @@ EXAMPLES = """
 policyreport add-source page.txt
     copy page.txt into data/sources/ with a provenance record and a layout map, every
     field it cannot know marked TODO (policyreport check lists them)
-policyreport add-source page.txt --publisher "A daily" --date 2026-06-16 --title "Page 5"
-    the same, with what you know of the page filled in
+policyreport add-source page.txt --publisher "A daily" --publisher-zh 某日报 --date 2026-06-16
+    the same, with what you know of the page filled in (each text in English and Chinese)
 """
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("file", metavar="FILE", help="the page as UTF-8 text")
-    parser.add_argument("--publisher", help="who published the page (else TODO)")
+    parser.add_argument(
+        "--publisher", "--publisher-en", help="who published the page, in English (else TODO)"
+    )
+    parser.add_argument("--publisher-zh", help="who published the page, in Chinese (else TODO)")
     parser.add_argument("--date", help="date published: YYYY, YYYY-MM or YYYY-MM-DD (else TODO)")
-    parser.add_argument("--title", help="the page's title (else TODO)")
+    parser.add_argument("--title", "--title-en", help="the page's title in English (else TODO)")
+    parser.add_argument("--title-zh", help="the page's title in Chinese (else TODO)")
     parser.add_argument(
         "--accessed", help="date the page was accessed, YYYY-MM-DD (default: today)"
     )
@@ -205,10 +221,11 @@ def run(args) -> int:
     elif not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.accessed):
         raise DataError(file="--accessed", expected="YYYY-MM-DD", found=args.accessed)
     _check_date(args.accessed, "--accessed")
-    for option in ("publisher", "title"):
-        value = getattr(args, option)
+    for option in ("publisher", "publisher_zh", "title", "title_zh"):
+        value = getattr(args, option, None)
         if value is not None and (not value.strip() or "\n" in value):
-            raise DataError(file=f"--{option}", expected="one line of text", found=value)
+            name = "--" + option.replace("_", "-")
+            raise DataError(file=name, expected="one line of text", found=value)
     directory = (Path(args.data_dir) if args.data_dir else paths.DATA) / "sources"
     target = add_source(Path(args.file), args, directory)
     print(

@@ -77,7 +77,7 @@ def classify_mentions(
             )
     excluded = (
         [
-            (row.start, row.end, row.mention, row.reason)
+            (row.start, row.end, row.mention, row.reason_en)
             for row in exclusions.itertuples()
             if row.source == source_name
         ]

@@ -19,8 +19,9 @@ vocabulary (data/vocabulary.toml) and a few rules of Chinese news prose:
 - quote: from those time words (when in the sentence) to the end of the mention, grown a
   character at a time until it occurs exactly once in the source.
 - subject_zh: the clause the number closes, without its time words and linking verb.
-- subject_en and note: TODO. A mention that is not a figure (a numeral in a title or a
-  quoted slogan, 一 as an article, a period label) becomes a draft exclusion with a reason.
+- subject_en, note_en and note_zh: TODO. A mention that is not a figure (a numeral in a title
+  or a quoted slogan, 一 as an article, a period label) becomes a draft exclusion with a reason
+  in both languages (reason_en, reason_zh).
 
 Rows go to standard output as CSV (then a blank line and the exclusions), or with --out
 to a file (appended when it exists, the exclusions beside it) that `policyreport check`
@@ -56,9 +57,10 @@ FACT_COLUMNS = (
     "kind",
     "quote",
     "assumption",
-    "note",
+    "note_en",
+    "note_zh",
 )
-EXCLUSION_COLUMNS = ("source", "context", "mention", "reason")
+EXCLUSION_COLUMNS = ("source", "context", "mention", "reason_en", "reason_zh")
 PAGE_YEAR = "page_year"  # the assumption that says which year 今年 means
 
 SENTENCE_END = "。！？!?\n"
@@ -153,30 +155,66 @@ def _in_brackets(text: str, m: Mention, opening: str, closing: str, longest: int
     return right != -1 and opening not in text[m.end : right]
 
 
-def exclusion_reason(text: str, m: Mention) -> str | None:
-    """Why a mention is not a figure, when the words around it say so; None otherwise."""
+def exclusion_reason(text: str, m: Mention) -> tuple[str, str] | None:
+    """Why a mention is not a figure, when the words around it say so, in English and in
+    Chinese (reason_en, reason_zh); None otherwise."""
     line_start = text.rfind("\n", 0, m.start) + 1
     if text.startswith("#", line_start):
-        return f"Headline: {m.text} is part of a title line, not a figure."
+        return (
+            f"Headline: {m.text} is part of a title line, not a figure.",
+            f"标题：{m.text}是标题行的一部分，不是数字。",
+        )
     if text[max(0, m.start - 2) : m.start].endswith(("周", "星期", "礼拜")) and m.value <= 7:
-        return f"Weekday: {text[m.start - 1]}{m.text} names a day of the week, not a figure."
+        day = f"{text[m.start - 1]}{m.text}"
+        return (
+            f"Weekday: {day} names a day of the week, not a figure.",
+            f"星期：{day}指一周中的某一天，不是数字。",
+        )
     if m.unit in ("季度",) and not m.text.startswith("前"):
-        return f"Period label: {m.text} (a quarter) dates the figures after it, not a figure."
+        return (
+            f"Period label: {m.text} (a quarter) dates the figures after it, not a figure.",
+            f"时期标签：{m.text}（季度）说明其后数字的时期，不是数字。",
+        )
     if m.unit == "五年规划":
-        return f"Plan name: {m.text} used as a period label, not a figure."
+        return (
+            f"Plan name: {m.text} used as a period label, not a figure.",
+            f"规划名称：{m.text}用作时期标签，不是数字。",
+        )
     if first_months(text, m):
-        return f"Period label: {m.text} dates the figures after it, not a figure."
+        return (
+            f"Period label: {m.text} dates the figures after it, not a figure.",
+            f"时期标签：{m.text}说明其后数字的时期，不是数字。",
+        )
     if _in_brackets(text, m, "《", "》", 20):
-        return f"Title: {m.text} is part of a work's name in 《》, not a figure."
+        return (
+            f"Title: {m.text} is part of a work's name in 《》, not a figure.",
+            f"作品名：{m.text}是《》中作品名称的一部分，不是数字。",
+        )
     if _in_brackets(text, m, "“", "”", 8):
-        return f"Name or slogan in quotation marks: {m.text} is part of a phrase, not a figure."
+        return (
+            f"Name or slogan in quotation marks: {m.text} is part of a phrase, not a figure.",
+            f"引号中的名称或口号：{m.text}是短语的一部分，不是数字。",
+        )
     if m.kind == "vague" and m.unit == "" and len(m.text) == 1:
-        return f"Lone numeral {m.text} inside a word (idiom, name or term), not a count."
+        return (
+            f"Lone numeral {m.text} inside a word (idiom, name or term), not a count.",
+            f"词语（成语、名称或术语）中的单个数字{m.text}，不是计数。",
+        )
     if m.text.startswith(_ARTICLE_NUMERAL) and m.value == 1 and m.kind == "number":
-        return f"Indefinite article: {m.text} reads as 'a/one', not a count."
+        return (
+            f"Indefinite article: {m.text} reads as 'a/one', not a count.",
+            f"泛指：{m.text}意为“一个”，不是计数。",
+        )
     if m.kind == "vague" and m.unit in ("年", "个月", "天") and m.qualifier != "exact":
-        return f"Vague span: {m.text}, no figure stated."
+        return (f"Vague span: {m.text}, no figure stated.", f"模糊的时段：{m.text}，没有具体数字。")
     return None
+
+
+def _period_label(mention: str) -> tuple[str, str]:
+    return (
+        f"Period label: {mention} dates the figure(s) after it, not a figure.",
+        f"时期标签：{mention}说明其后数字的时期，不是数字。",
+    )
 
 
 # --- the vocabulary ------------------------------------------------------------------------
@@ -277,7 +315,9 @@ def draft_source(
         if reason is not None:
             start, end = unique_quote(text, m.start, m.end)
             row = {"source": source.name, "context": text[start:end], "mention": m.text}
-            draft.exclusions.append(DraftExclusion({**row, "reason": reason}, m))
+            reason_en, reason_zh = reason
+            row.update(reason_en=reason_en, reason_zh=reason_zh)
+            draft.exclusions.append(DraftExclusion(row, m))
             continue
         if m.kind in CALENDAR and _dates_a_figure(text, m, mentions):
             continue  # a period label: it goes into the quote of the figure it dates
@@ -364,7 +404,8 @@ def _fact_row(text, m, cues, vocabulary, year, year_is_assumed) -> dict[str, str
         "kind": kind,
         "quote": text[start:end],
         "assumption": PAGE_YEAR if year_is_assumed and rests_on_year else "",
-        "note": "TODO:note",
+        "note_en": "TODO:note_en",
+        "note_zh": "TODO:note_zh",
     }
 
 
@@ -379,9 +420,10 @@ def _exclude_unquoted_periods(text, source_name, draft: Draft, mentions) -> None
         if id(m) in drafted or any(s <= m.start and m.end <= e for s, e in quoted):
             continue
         start, end = unique_quote(text, m.start, m.end)
-        reason = f"Period label: {m.text} dates the figure(s) after it, not a figure."
+        reason_en, reason_zh = _period_label(m.text)
         row = {"source": source_name, "context": text[start:end], "mention": m.text}
-        draft.exclusions.append(DraftExclusion({**row, "reason": reason}, m))
+        row.update(reason_en=reason_en, reason_zh=reason_zh)
+        draft.exclusions.append(DraftExclusion(row, m))
     draft.exclusions.sort(key=lambda e: e.mention.start)
 
 

@@ -65,6 +65,18 @@ _DATE = r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
 _PARTIAL_DATE = r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?"
 _TEXT = {"type": "string", "minLength": 1}
 _OPTIONAL_TEXT = {"type": ["string", "null"], "minLength": 1}
+# What a reader of the report sees of a source is written in each edition's language: an object
+# {"en": …, "zh": …}, both filled (an empty translation is an error).
+TRANSLATED_LANGUAGES = ("en", "zh")
+_TRANSLATED = {
+    "type": "object",
+    "required": list(TRANSLATED_LANGUAGES),
+    "additionalProperties": False,
+    "properties": {
+        "en": {**_TEXT, "description": "the text in English"},
+        "zh": {**_TEXT, "description": "the text in Chinese"},
+    },
+}
 
 META_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -96,13 +108,13 @@ META_SCHEMA: dict[str, Any] = {
             "pattern": r"^[0-9a-f]{64}$",
             "description": "64 lowercase hex digits",
         },
-        "title": _TEXT,
-        "description": _TEXT,
-        "producer": _TEXT,
-        "publisher": _TEXT,
+        "title": _TRANSLATED,
+        "description": _TRANSLATED,
+        "producer": _TRANSLATED,
+        "publisher": _TRANSLATED,
         "publisher_inferred": {"type": "boolean"},
-        "publisher_basis": _TEXT,
-        "citation": _TEXT,
+        "publisher_basis": _TRANSLATED,
+        "citation": _TRANSLATED,
         "url": _OPTIONAL_TEXT,
         "language": {
             "type": "string",
@@ -120,7 +132,7 @@ META_SCHEMA: dict[str, Any] = {
             "description": "YYYY-MM-DD",
         },
         "date_inferred": {"type": "boolean"},
-        "date_basis": _TEXT,
+        "date_basis": _TRANSLATED,
         "date_accessed": {
             "type": "string",
             "pattern": rf"^{_DATE}$",
@@ -130,9 +142,14 @@ META_SCHEMA: dict[str, Any] = {
             "type": "object",
             "required": ["name"],
             "additionalProperties": False,
-            "properties": {"name": _TEXT, "url": _OPTIONAL_TEXT, "note": _TEXT},
+            "properties": {
+                # a licence identifier (CC0-1.0) reads the same in every language
+                "name": {**_TRANSLATED, "type": ["string", "object"], "minLength": 1},
+                "url": _OPTIONAL_TEXT,
+                "note": _TRANSLATED,
+            },
         },
-        "extraction": _TEXT,
+        "extraction": _TRANSLATED,
     },
 }
 
@@ -159,6 +176,8 @@ LAYOUT_SCHEMA: dict[str, Any] = {
                     "start": _TEXT,
                     "end": _TEXT,
                     "headline": _OPTIONAL_TEXT,
+                    # the headline in English: what a reader of the English edition is shown
+                    "headline_en": _OPTIONAL_TEXT,
                     "kicker": _OPTIONAL_TEXT,
                     "byline": _OPTIONAL_TEXT,
                     "credit": _OPTIONAL_TEXT,
@@ -206,6 +225,13 @@ def _shown(value: Any) -> str:
     return shown if len(shown) <= 60 else shown[:57] + "…"
 
 
+def in_language(value: Any, lang: str) -> str:
+    """A translated field's text in `lang` (English when it has none); a plain value as is."""
+    if isinstance(value, dict) and set(value) <= set(TRANSLATED_LANGUAGES):
+        return str(value.get(lang) or value.get("en") or "")
+    return "" if value is None else str(value)
+
+
 def validate(record: Any, schema: dict[str, Any], *, file: str | Path, where: str = "") -> None:
     """Check `record` against a JSON Schema subset; raise DataError naming the first bad field.
 
@@ -248,8 +274,9 @@ def validate(record: Any, schema: dict[str, Any], *, file: str | Path, where: st
                 validate(item, schema["items"], file=file, where=f"{where}[{index}]")
     if isinstance(record, str):
         described = schema.get("description")
-        if len(record) < schema.get("minLength", 0):
-            raise DataError(file=file, field=field_name, expected="a non-empty string", found="")
+        if len(record.strip()) < schema.get("minLength", 0):  # blank is empty too
+            expected = f"a non-empty string ({described})" if described else "a non-empty string"
+            raise DataError(file=file, field=field_name, expected=expected, found="")
         pattern = schema.get("pattern")
         if pattern is not None and not re.search(pattern, record):
             expected = described or f"a string matching {pattern}"
@@ -488,6 +515,13 @@ def _segment(source: Source) -> list[Article]:
         if ids.count(spec["id"]) > 1:
             raise DataError(
                 file=where, field=f"articles[{index}].id", expected="a unique id", found=spec["id"]
+            )
+        if spec.get("headline") and not spec.get("headline_en"):
+            raise DataError(
+                file=where,
+                field=f"articles[{index}].headline_en",
+                expected="the headline in English (a translation of headline)",
+                found="no such key" if "headline_en" not in spec else "null",
             )
         for key in ("inserted_in", "relates_to"):
             if spec.get(key) is not None and spec[key] not in ids:

@@ -68,7 +68,7 @@ def _convert(value: str, field: dict, path: Path, row: int):
     constraints = field.get("constraints", {})
     if value == "":
         if constraints.get("required"):
-            raise DataError(file=path, row=row, field=name, expected="a value", found="empty")
+            raise DataError(file=path, row=row, field=name, expected=_wanted(name), found="empty")
         return None
     kind = field.get("type", "string")
     if kind in ("number", "integer"):
@@ -92,11 +92,48 @@ def _convert(value: str, field: dict, path: Path, row: int):
     return value
 
 
+LANGUAGES = {"en": "English", "zh": "Chinese"}  # each reader-facing text is in both
+
+
+def translation_pairs(names: list[str]) -> list[tuple[str, str]]:
+    """(stem_en, stem_zh) for every stem that has a column in each language."""
+    return [
+        (name, name[:-3] + "_zh")
+        for name in names
+        if name.endswith("_en")
+        if name[:-3] + "_zh" in names
+    ]
+
+
+def _wanted(name: str) -> str:
+    """What a required cell must hold: a value, or for a text of a language pair, its text."""
+    stem, _, lang = name.rpartition("_")
+    if lang not in LANGUAGES:
+        return "a value"
+    other = next(code for code in LANGUAGES if code != lang)
+    return f"the {LANGUAGES[lang]} text (a translation of {stem}_{other})"
+
+
+def _check_translations(record: dict, names: list[str], path: Path, row: int) -> None:
+    """An empty translation is an error: a text in one language must be in the other too (an
+    optional text, such as a note, may be empty in both)."""
+    for pair in translation_pairs(names):
+        filled = [name for name in pair if not _blank(record.get(name))]
+        if len(filled) == 1:
+            (empty,) = [name for name in pair if name not in filled]
+            raise DataError(file=path, row=row, field=empty, expected=_wanted(empty), found="empty")
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def read_table(path: Path, schema: dict) -> list[dict]:
     """Rows of `path` as dicts of typed values, checked against `schema`.
 
     Checks: the file is UTF-8 with a header row; every schema field is a column; each cell has the
-    field's type, enum and pattern; required cells are filled; the primary key is unique.
+    field's type, enum and pattern; required cells are filled; the primary key is unique; a text
+    given in one language of a `<stem>_en`/`<stem>_zh` pair is given in the other too.
     """
     text = read_text(path)
     if not text.strip():
@@ -132,6 +169,7 @@ def read_table(path: Path, schema: dict) -> list[dict]:
             name: _convert(cell, fields[name], path, row_number)
             for name, cell in zip(header, cells, strict=True)
         }
+        _check_translations(record, names, path, row_number)
         record["_row"] = row_number
         if key:
             identity = tuple(record[name] for name in key)
