@@ -199,8 +199,8 @@ def test_the_notes_reasons_and_provenance_read_in_the_editions_language(en, zh):
         "根据署名推断。",
     )
     assert (fields["日期依据"], fields["许可"]) == ("根据正文推断。", "保留所有权利")
-    provenance = [dd.get_text(" ", strip=True) for dd in zh.select("header dl.provenance dd")]
-    assert provenance[:2] == ["示例版面", "示例日报 (推定; 原页面未载明，见附录E)"]
+    provenance = [dd.get_text().strip() for dd in zh.select("header dl.provenance dd")]
+    assert provenance[:2] == ["示例版面", "示例日报（推定；原页面未载明，见附录E）"]
 
 
 def test_each_chart_downloads_as_svg(en):
