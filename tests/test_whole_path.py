@@ -1,7 +1,8 @@
 """The whole path of docs/add-a-page.md, as an analyst walks it, in a scratch copy of the
 project: add-source, the TODOs of its records filled in, new-topic, draft, check refusing the
 TODOs, the TODOs resolved (a unit added to the vocabulary, then sync), check, the page's own
-spec, build → a report with the page's chapter in both languages. src/ is not touched (tests/test_second_page.py greps it).
+spec, build → a report with the page's chapter in both languages. src/ is not touched
+(tests/test_second_page.py greps it).
 
 The analyst's answers are the hand-written fixture (tests/fixtures/second_page/): each drafted
 row is matched to the hand row with the same value and unit, and every field the draft got
