@@ -1,7 +1,8 @@
 """The whole path of docs/add-a-page.md, as an analyst walks it, in a scratch copy of the
 project: add-source, the TODOs of its records filled in, new-topic, draft, check refusing the
-TODOs, the TODOs resolved, check, the page's own spec, build → a report with the page's
-chapter in both languages. src/ is not touched (tests/test_second_page.py greps it).
+TODOs, the TODOs resolved (a unit added to the vocabulary, then sync), check, the page's own
+spec, build → a report with the page's chapter in both languages. src/ is not touched
+(tests/test_second_page.py greps it).
 
 The analyst's answers are the hand-written fixture (tests/fixtures/second_page/): each drafted
 row is matched to the hand row with the same value and unit, and every field the draft got
@@ -118,12 +119,17 @@ def walked(tmp_path_factory):
     facts_path, exclusions_path = root / "data" / "facts.csv", root / "data" / "exclusions.csv"
     facts_before = facts_path.read_text(encoding="utf-8")
     exclusions_before = exclusions_path.read_text(encoding="utf-8")
-    command("draft", str(source), "--topic", second_page.TOPIC, "--out", str(facts_path))
+    # the page states its year (2026年上半年) and its record names no year assumption
+    command(
+        "draft", str(source), "--topic", second_page.TOPIC, "--year", "2026",
+        "--out", str(facts_path),
+    )  # fmt: skip
     refused = command("check", ok=False)
 
     # 3. the TODOs resolved as an analyst would, from the hand-written answers; the unit
     # the draft could not name (TODO:unit 件) added to the vocabulary
     second_page.add_unit(root)
+    command("sync")  # the data package's enums follow the hand-edited vocabulary
     vocabulary_lines = [
         line
         for line in second_page.VOCABULARY.read_text(encoding="utf-8").splitlines()

@@ -37,6 +37,7 @@ SUBCOMMANDS = {
         "register a topic and write its notebook from the template",
     ),
     "status": ("policyreport.build.status", "which notebook runs the cache answers, and why not"),
+    "sync": ("policyreport.data.sync", "rewrite datapackage.json's enums from the vocabulary"),
 }
 
 EXIT_CODES = f"""exit codes:

@@ -99,6 +99,33 @@ class ChecksumError(PolicyReportError):
 
 
 @dataclass
+class StaleEnumError(PolicyReportError):
+    """The data package's enums lag behind the vocabulary they copy (someone edited
+    vocabulary.toml by hand): `fix` is the command that rewrites them."""
+
+    file: str | Path
+    vocabulary: str | Path
+    fields: list[str]  # resource.field names whose enum differs
+    missing: list[str]  # values the vocabulary has and the descriptor lacks
+    extra: list[str]  # values the descriptor has and the vocabulary lacks
+    fix: str = "policyreport sync"
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        differs = [
+            f"{what} {', '.join(values)}"
+            for what, values in (("lacks", self.missing), ("still has", self.extra))
+            if values
+        ] or ["orders them otherwise"]
+        return (
+            f"{self.file}, field(s) {', '.join(self.fields)}: enum out of step with "
+            f"{self.vocabulary} (the descriptor {'; '.join(differs)}); run `{self.fix}`"
+        )
+
+
+@dataclass
 class CoverageError(PolicyReportError):
     """Numeric mentions that no fact covers and no exclusion explains."""
 

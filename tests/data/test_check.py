@@ -9,8 +9,8 @@ import pytest
 
 from policyreport import paths
 from policyreport.cli import main
-from policyreport.data.check import run_checks
-from policyreport.errors import CoverageError, DataError, FactValueError
+from policyreport.data.check import check_and_report, run_checks
+from policyreport.errors import CoverageError, DataError, FactValueError, StaleEnumError
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "check"
 
@@ -167,21 +167,43 @@ def test_a_fraction_covers_a_share_in_percent(tmp_path):
     assert (coverage.mentions, coverage.by_fact, coverage.by_period) == (2, 1, 1)
 
 
-def test_check_rewrites_stale_enums_of_the_data_package_from_the_vocabulary(data_dir, capsys):
+def test_check_reports_stale_enums_and_writes_nothing(data_dir, capsys):
+    """A unit added to vocabulary.toml by hand (vocabulary_new_unit.toml): the descriptor's
+    enums lag; check says which fields, what differs and the fix, and leaves the file alone."""
     vocabulary = data_dir / "vocabulary.toml"
     vocabulary.write_text(
-        vocabulary.read_text(encoding="utf-8") + '\n[units.shops]\nzh = "家"\nen_one = "shop"\n',
+        vocabulary.read_text(encoding="utf-8")
+        + "\n"
+        + (FIXTURES / "vocabulary_new_unit.toml").read_text(encoding="utf-8"),
         encoding="utf-8",
     )
-    assert main(["check", "--data-dir", str(data_dir)]) == 0
-    out = capsys.readouterr().out
-    assert (
-        "datapackage.json: enums of facts.unit, derived.unit, assumptions.unit rewritten "
-        "from the vocabulary" in out
+    package = data_dir / "datapackage.json"
+    before = package.read_bytes()
+    assert main(["check", "--data-dir", str(data_dir)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == (
+        f"policyreport check: error: {package}, field(s) facts.unit, derived.unit, "
+        f"assumptions.unit: enum out of step with {vocabulary} (the descriptor lacks shops); "
+        "run `policyreport sync`\n"
     )
-    assert '"shops"' in (data_dir / "datapackage.json").read_text(encoding="utf-8")
-    assert main(["check", "--data-dir", str(data_dir)]) == 0
-    assert "rewritten" not in capsys.readouterr().out
+    assert package.read_bytes() == before
+    assert sorted(p.name for p in data_dir.iterdir()) == sorted(
+        [p.name for p in (FIXTURES / "ok").iterdir()] + ["datapackage.json", "vocabulary.toml"]
+    )  # no temp file either
+
+
+def test_check_names_a_value_the_vocabulary_dropped(data_dir):
+    package = data_dir / "datapackage.json"
+    document = json.loads(package.read_text(encoding="utf-8"))
+    facts = next(r for r in document["resources"] if r["name"] == "facts")
+    kind = next(f for f in facts["schema"]["fields"] if f["name"] == "kind")
+    kind["constraints"]["enum"].append("furlongs")
+    package.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    with pytest.raises(StaleEnumError) as caught:
+        check_and_report(data_dir)
+    error = caught.value
+    assert (error.fields, error.missing, error.extra) == (["facts.kind"], [], ["furlongs"])
+    assert "(the descriptor still has furlongs); run `policyreport sync`" in str(error)
 
 
 def test_a_layout_with_a_repeated_article_id_fails_check(data_dir):

@@ -65,3 +65,21 @@ def test_kinds_are_numbered_apart_whatever_their_interleaving():
         Figure(id="w", ref="fact", value=1, unit="year"),
     ]
     assert figure_labels(figures) == {"x": "A1", "y": "F1", "z": "D1", "w": "F2"}
+
+
+def test_a_year_assumption_that_is_not_in_the_data_fails(tmp_path):
+    """A page's record naming a year assumption assumptions.csv lacks: one error naming the
+    record and its field (tests/fixtures/draft/year_assumption/wire.meta.json names
+    wire_year; the project's assumptions are page_year and usd_cny)."""
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA, data)
+    wire = Path(__file__).parents[1] / "fixtures" / "draft"
+    shutil.copy(wire / "wire.txt", data / "sources" / "wire.txt")
+    shutil.copy(wire / "wire.layout.json", data / "sources" / "wire.layout.json")
+    meta = data / "sources" / "wire.meta.json"
+    shutil.copy(wire / "year_assumption" / "wire.meta.json", meta)
+    with pytest.raises(DataError) as caught:
+        load_dataset(data)
+    error = caught.value
+    assert (error.file, error.field, error.found) == (meta, "year_assumption", "wire_year")
+    assert error.expected == "the id of an assumption in assumptions.csv"

@@ -56,7 +56,7 @@ def _match(facts, drafts, text):
 def test_draft_reproduces_the_hand_typed_facts_of_the_first_page(capsys):
     source = load_source(PAGE)
     draft = draft_source(
-        source, load_vocabulary(), topic="wuhan_outsourcing", year=2026, year_is_assumed=True
+        source, load_vocabulary(), topic="wuhan_outsourcing", year=2026, year_assumption="page_year"
     )
     facts = list(csv.DictReader(io.StringIO(paths.FACTS.read_text(encoding="utf-8"))))
     pairs = _match(facts, draft.facts, source.text)
@@ -166,7 +166,8 @@ def test_out_writes_a_file_that_check_refuses_until_the_todos_are_resolved(tmp_p
     for suffix in (".meta.json", ".layout.json"):
         shutil.copy(FIXTURES / f"wire{suffix}", data / "sources" / f"wire{suffix}")
     facts_before = (data / "facts.csv").read_text(encoding="utf-8")
-    args = ["draft", str(data / "sources" / "wire.txt"), "--data-dir", str(data)]
+    # the wire text states its year (2026年) and its record names no year assumption
+    args = ["draft", str(data / "sources" / "wire.txt"), "--data-dir", str(data), "--year", "2026"]
     assert (
         main([*args, "--topic", "low_altitude", "--prefix", "w_", "--out", str(data / "facts.csv")])
         == 0
@@ -229,3 +230,107 @@ def test_bad_arguments_are_one_line(args, words, capsys):
 def test_draft_raises_for_no_numbers():
     with pytest.raises(DataError, match="no numbers"):
         draft_source(load_source(FIXTURES / "no_numbers.txt"), load_vocabulary())
+
+
+@pytest.fixture
+def wire_project(tmp_path) -> Path:
+    """The project's data with the wire text as a source whose provenance record names its
+    year assumption `wire_year` (tests/fixtures/draft/year_assumption/), the only assumption
+    of assumptions.csv: the project's own year assumption is not there to be picked up."""
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA, data)
+    named = FIXTURES / "year_assumption"
+    shutil.copy(named / "assumptions.csv", data / "assumptions.csv")
+    shutil.copy(FIXTURES / "wire.txt", data / "sources" / "wire.txt")
+    shutil.copy(FIXTURES / "wire.layout.json", data / "sources" / "wire.layout.json")
+    shutil.copy(named / "wire.meta.json", data / "sources" / "wire.meta.json")
+    return data
+
+
+def _drafted_rows(capsys) -> dict[str, dict]:
+    facts = capsys.readouterr().out.split("\n\n")[0]
+    return {row["quote"]: row for row in csv.DictReader(io.StringIO(facts))}
+
+
+def test_the_year_comes_from_the_assumption_the_page_names(wire_project, capsys):
+    source = wire_project / "sources" / "wire.txt"
+    assert main(["draft", str(source), "--data-dir", str(wire_project)]) == 0
+    rows = _drafted_rows(capsys)
+    # 今年上半年 with 今年 = wire_year's 2026
+    assert rows["今年上半年，全国软件业务收入1.2万亿元"]["period"] == "2026-01..2026-06"
+    # 第二季度 names no year: wire_year's, and the row cites the assumption it rests on
+    share = next(row for row in rows.values() if row["qualifier"] == "nearly")
+    assert (share["value"], share["period"], share["assumption"]) == (
+        "30",
+        "2026-04..2026-06",
+        "wire_year",
+    )
+    # 三家 has no time word in its sentence: the page's year, suggested, resting on wire_year
+    three = next(row for row in rows.values() if row["value"] == "3" and row["unit"] == "firms")
+    assert three["period"].startswith("TODO:period 2026 ")
+    assert three["assumption"] == "wire_year"
+
+
+def test_year_overrides_the_assumption_and_cites_none(wire_project, capsys):
+    source = wire_project / "sources" / "wire.txt"
+    assert main(["draft", str(source), "--data-dir", str(wire_project), "--year", "2027"]) == 0
+    rows = _drafted_rows(capsys)
+    first = rows["今年上半年，全国软件业务收入1.2万亿元"]
+    assert first["period"] == "2027-01..2027-06"
+    assert {row["assumption"] for row in rows.values()} == {""}
+
+
+def test_a_page_that_names_no_year_assumption_has_no_year(tmp_path, capsys):
+    """The project's data holds a year assumption, but the wire text's record names none:
+    nothing is borrowed from another page."""
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA, data)
+    for suffix in (".txt", ".meta.json", ".layout.json"):
+        shutil.copy(FIXTURES / f"wire{suffix}", data / "sources" / f"wire{suffix}")
+    assert main(["draft", str(data / "sources" / "wire.txt"), "--data-dir", str(data)]) == 0
+    rows = _drafted_rows(capsys)
+    three = next(row for row in rows.values() if row["value"] == "3" and row["unit"] == "firms")
+    assert three["period"] == "TODO:period (no time word in its sentence; pass --year)"
+    assert {row["assumption"] for row in rows.values()} == {""}
+
+
+def test_a_year_assumption_missing_from_the_data_is_one_line(wire_project, capsys):
+    (wire_project / "assumptions.csv").write_text(
+        (paths.DATA / "assumptions.csv").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    source = wire_project / "sources" / "wire.txt"
+    assert main(["draft", str(source), "--data-dir", str(wire_project)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"policyreport draft: error: {wire_project / 'sources' / 'wire.meta.json'}, field "
+        f"'year_assumption': expected the id of an assumption in "
+        f"{wire_project / 'assumptions.csv'}; found 'wire_year'\n"
+    )
+
+
+def test_src_names_no_year_assumption():
+    """Which assumption holds a page's year is data (a source's `year_assumption`): the
+    package names none, not even the first page's."""
+    src = Path(__file__).parents[2] / "src"
+    found = [
+        str(path.relative_to(src))
+        for path in sorted(src.rglob("*"))
+        if path.is_file()
+        and path.suffix != ".pyc"
+        and "page_year" in path.read_text(encoding="utf-8", errors="replace")
+    ]
+    assert found == []
+
+
+def test_a_year_assumption_whose_value_is_no_year_is_one_line(wire_project, capsys):
+    assumptions = wire_project / "assumptions.csv"
+    assumptions.write_text(
+        assumptions.read_text(encoding="utf-8").replace("wire_year,2026,", "wire_year,7.18,"),
+        encoding="utf-8",
+    )
+    source = wire_project / "sources" / "wire.txt"
+    assert main(["draft", str(source), "--data-dir", str(wire_project)]) == 2
+    assert capsys.readouterr().err == (
+        f"policyreport draft: error: {assumptions}, row 2, field 'value': expected a "
+        "four-digit year (the assumption wire_year is a page's year); found '7.18'\n"
+    )

@@ -12,6 +12,7 @@ from policyreport.data.vocabulary import (
     add_topic,
     load_vocabulary,
     parse_vocabulary,
+    stale_enums,
     sync_datapackage,
 )
 from policyreport.errors import DataError
@@ -54,7 +55,8 @@ def test_the_project_vocabulary_loads_with_the_words_news_pages_need():
 
 
 def test_the_data_package_enums_are_the_vocabulary():
-    """The descriptor's enums are a copy in step with the vocabulary (check refreshes it)."""
+    """The descriptor's enums are a copy in step with the vocabulary (`policyreport sync`
+    rewrites it, check refuses it stale)."""
     package = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
     vocabulary = load_vocabulary()
     assert package["vocabulary"] == "vocabulary.toml"
@@ -64,6 +66,7 @@ def test_the_data_package_enums_are_the_vocabulary():
     assert _enum(package, "facts", "kind") == _enum(package, "derived", "kind")
     assert _enum(package, "facts", "kind") == list(vocabulary.kinds)
     assert _enum(package, "facts", "topic") == list(vocabulary.topics)
+    assert stale_enums() is None
     assert sync_datapackage() == []
 
 

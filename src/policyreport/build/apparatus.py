@@ -331,7 +331,7 @@ def _headline(article: dict, lang: str, page_lang: str):
 
 def with_labels(text: str, labels: dict[str, str]) -> str:
     """Prose of the data (a note, a caveat, a basis) with each id of a fact, derived figure or
-    assumption replaced by its label: "(page_year)" reads "(A1)"."""
+    assumption replaced by its label: "(year_2026)" reads "(A1)"."""
     if not text or not labels:
         return text
     pattern = _id_pattern(tuple(sorted(labels, key=len, reverse=True)))

@@ -69,7 +69,8 @@ _META_ORDER = (
     "extraction",
     "sha256",
 )
-_META_HIDDEN = {"file", "publisher_inferred", "date_inferred"}
+# year_assumption is for draft (an assumption id): date_basis tells readers the same in words
+_META_HIDDEN = {"file", "publisher_inferred", "date_inferred", "year_assumption"}
 
 
 def strings(lang: str) -> dict:

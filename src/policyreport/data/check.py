@@ -311,9 +311,11 @@ def run(args) -> int:
 
 def check_and_report(data_dir) -> tuple[object, list[Coverage]]:
     """The data checks as `policyreport check` runs them, with what they found on stdout
-    (TODOs on stderr, one a line); policyreport.build.checks adds the number trace."""
+    (TODOs on stderr, one a line); policyreport.build.checks adds the number trace. Writes
+    nothing: datapackage.json's enums out of step with the vocabulary are a StaleEnumError
+    (the fix: `policyreport sync`)."""
     from policyreport.data.todos import TodoError
-    from policyreport.data.vocabulary import sync_datapackage
+    from policyreport.data.vocabulary import stale_enums
 
     out = sys.stdout
     data = _data_dir(data_dir)
@@ -323,12 +325,10 @@ def check_and_report(data_dir) -> tuple[object, list[Coverage]]:
         for todo in error.todos:
             print(todo, file=sys.stderr)
         raise
-    changed = sync_datapackage(data)
-    if changed:
-        print(
-            f"datapackage.json: enums of {', '.join(changed)} rewritten from the vocabulary",
-            file=out,
-        )
+    # a check reads only: a descriptor behind the vocabulary is reported, `sync` rewrites it
+    stale = stale_enums(data)
+    if stale is not None:
+        raise stale
     print(f"sources: {len(dataset.sources)} (checksums match)", file=out)
     print(f"facts: {len(dataset.facts)}", file=out)
     print(f"derived figures: {len(dataset.derived)}", file=out)

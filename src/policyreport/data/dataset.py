@@ -133,6 +133,16 @@ def load_dataset(data_dir: Path | str | None = None, overrides: dict | None = No
     check_not_a_duplicate(
         assumption_rows, data / "assumptions.csv", {row["id"] for row in fact_rows}
     )
+    assumption_ids = {row["id"] for row in assumption_rows}
+    for source in sources:  # the assumption a page's record names as its year must exist
+        named = source.meta.get("year_assumption")
+        if named and named not in assumption_ids:
+            raise DataError(
+                file=source.meta_path,
+                field="year_assumption",
+                expected="the id of an assumption in assumptions.csv",
+                found=named,
+            )
     figures = {row["id"]: fact_figure(row) for row in fact_rows}
     figures.update({row["id"]: assumption_figure(row) for row in assumption_rows})
     for row in fact_rows:

@@ -14,7 +14,8 @@ vocabulary (data/vocabulary.toml) and a few rules of Chinese news prose:
   (duration for 分钟) or `count`; else level. A fraction (约五分之一) is a share in percent.
 - period: the time words nearest before the number in its sentence (2025年, 今年4月,
   截至2025年底, 前4个月, 第二季度, 上半年, “十四五”期间, 去年, 目前 …) in facts.csv's form;
-  a year the text leaves implicit comes from --year or the data's `page_year` assumption.
+  a year the text leaves implicit comes from --year or from the assumption the source's
+  provenance record names as its year (`year_assumption` in its .meta.json).
   With no time word in the sentence the period is the page's year, marked TODO.
 - quote: from those time words (when in the sentence) to the end of the mention, grown a
   character at a time until it occurs exactly once in the source.
@@ -61,7 +62,7 @@ FACT_COLUMNS = (
     "note_zh",
 )
 EXCLUSION_COLUMNS = ("source", "context", "mention", "reason_en", "reason_zh")
-PAGE_YEAR = "page_year"  # the assumption that says which year 今年 means
+YEAR_ASSUMPTION = "year_assumption"  # the meta key naming the assumption of a page's year
 
 SENTENCE_END = "。！？!?\n"
 CLAUSE_END = SENTENCE_END + "，,；;：:"
@@ -293,12 +294,12 @@ def draft_source(
     topic: str | None = None,
     prefix: str = "draft_",
     year: int | None = None,
-    year_is_assumed: bool = False,
+    year_assumption: str | None = None,
 ) -> Draft:
     """The draft facts and exclusions of one loaded source (`policyreport.data.sources`).
 
-    year: the page's year (今年); year_is_assumed: it comes from the `page_year`
-    assumption, so rows resting on it name that assumption."""
+    year: the page's year (今年); year_assumption: the id of the assumption it comes from
+    (None when --year gave it), which the rows resting on it name."""
     text = source.text
     mentions = scan_text(text)
     if not mentions:
@@ -322,7 +323,7 @@ def draft_source(
         if m.kind in CALENDAR and _dates_a_figure(text, m, mentions):
             continue  # a period label: it goes into the quote of the figure it dates
         draft.facts.append(
-            DraftFact(_fact_row(text, m, cues, vocabulary, year, year_is_assumed), m)
+            DraftFact(_fact_row(text, m, cues, vocabulary, year, year_assumption), m)
         )
     for number, fact in enumerate(draft.facts, start=1):
         fact.row.update(
@@ -347,7 +348,7 @@ def _dates_a_figure(text: str, m: Mention, mentions: list[Mention]) -> bool:
     )
 
 
-def _fact_row(text, m, cues, vocabulary, year, year_is_assumed) -> dict[str, str]:
+def _fact_row(text, m, cues, vocabulary, year, year_assumption) -> dict[str, str]:
     sentence_start, _end = _bounds(text, m.start, SENTENCE_END)
     before = [c for c in cues if sentence_start <= c.start and c.end <= m.start]
     own = [c for c in cues if c.start <= m.start < c.end or m.start <= c.start < m.end]
@@ -376,7 +377,7 @@ def _fact_row(text, m, cues, vocabulary, year, year_is_assumed) -> dict[str, str
         period = f"TODO:period {year} (no time word in its sentence; the page's year)"
     else:
         period = "TODO:period (no time word in its sentence; pass --year)"
-    rests_on_year = cue is None or cue.page_year
+    rests_on_year = cue is None or cue.rests_on_year
     subject = _subject(text, m, cue)
     # The quote shows the evidence: the time words (in the sentence) or the subject's
     # clause, through the number.
@@ -403,7 +404,7 @@ def _fact_row(text, m, cues, vocabulary, year, year_is_assumed) -> dict[str, str
         ),
         "kind": kind,
         "quote": text[start:end],
-        "assumption": PAGE_YEAR if year_is_assumed and rests_on_year else "",
+        "assumption": year_assumption if year_assumption and rests_on_year else "",
         "note_en": "TODO:note_en",
         "note_zh": "TODO:note_zh",
     }
@@ -469,18 +470,41 @@ def load_for_draft(path: Path):
     return Source(path=path, text=text, meta=meta)
 
 
-def page_year(data_dir: Path) -> int | None:
-    """The value of the `page_year` assumption, if the data has one."""
+def assumed_year(data_dir: Path, source) -> tuple[int | None, str | None]:
+    """The page's year from the assumption the source's provenance record names
+    (`year_assumption`), with that assumption's id; (None, None) when it names none.
+    DataError when it names an assumption data/assumptions.csv lacks or whose value is no
+    year."""
+    name = source.meta.get(YEAR_ASSUMPTION)
+    if not name:
+        return None, None
     path = data_dir / "assumptions.csv"
-    if not path.exists():
-        return None
-    for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))):
-        if row.get("id") == PAGE_YEAR:
+    rows = (
+        list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        if path.exists()
+        else []
+    )
+    for number, row in enumerate(rows, start=2):
+        if row.get("id") == name:
             try:
-                return int(float(row["value"]))
+                value = float(row["value"])
             except (TypeError, ValueError):
-                return None
-    return None
+                value = None
+            if value is None or value != int(value) or not 1000 <= value <= 2999:
+                raise DataError(
+                    file=path,
+                    row=number,
+                    field="value",
+                    expected=f"a four-digit year (the assumption {name} is a page's year)",
+                    found=row.get("value"),
+                )
+            return int(value), name
+    raise DataError(
+        file=source.meta_path,
+        field=YEAR_ASSUMPTION,
+        expected=f"the id of an assumption in {path}",
+        found=name,
+    )
 
 
 def to_csv(rows: list[dict[str, str]], columns: tuple[str, ...], header: bool = True) -> str:
@@ -537,13 +561,12 @@ def run(args) -> int:
         prefix = topic.prefix if topic and topic.prefix else "draft_"
     if not re.fullmatch(r"[a-z][a-z0-9_]*", prefix):
         raise DataError(file="--prefix", expected="lower snake case (e.g. ce_)", found=prefix)
-    year, assumed = args.year, False
-    if year is None:
-        year = page_year(data)
-        assumed = year is not None
     source = load_for_draft(Path(args.source))
+    year, assumption = args.year, None
+    if year is None:  # --year wins; else the year assumption the page's record names
+        year, assumption = assumed_year(data, source)
     draft = draft_source(
-        source, vocabulary, topic=args.topic, prefix=prefix, year=year, year_is_assumed=assumed
+        source, vocabulary, topic=args.topic, prefix=prefix, year=year, year_assumption=assumption
     )
     facts = [f.row for f in draft.facts]
     exclusions = [e.row for e in draft.exclusions]

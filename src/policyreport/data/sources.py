@@ -150,6 +150,13 @@ META_SCHEMA: dict[str, Any] = {
             },
         },
         "extraction": _TRANSLATED,
+        # the page's year, when the page never prints it, is an assumption of the data
+        # (assumptions.csv); draft reads its value for 今年 and cites it in the rows
+        "year_assumption": {
+            "type": "string",
+            "pattern": r"^[a-z][a-z0-9_]*$",
+            "description": "the id of the assumption in assumptions.csv that holds the page's year",
+        },
     },
 }
 

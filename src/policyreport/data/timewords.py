@@ -6,7 +6,7 @@ it gives: a year (2025年 → 2025; 2025年底 → 2025-12-31; 2025年上半年 
 a span from the start of a year (前4个月 → YEAR-01..YEAR-04), a quarter (第二季度 →
 YEAR-04..YEAR-06), a five-year plan (十四五 → 2021-2025), and words relative to the page's
 year (今年, 去年, 目前, 年初, 年底, 上半年; 全年 is marked doubtful). YEAR is the page's year
-(`--year` or the page_year assumption); a period that needs it and has none is None.
+(`--year` or the assumption the page's record names); a period that needs it and has none is None.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ _PLAN_FIRST_YEAR = 1981  # the 6th five-year plan, 1981-1985; each plan is five 
 class TimeCue:
     start: int
     end: int
-    period: str | None  # None: a year the draft cannot know (no --year, no page_year)
-    page_year: bool = False  # the period rests on the page's year
+    period: str | None  # None: a year the draft cannot know (no --year, no year assumption)
+    rests_on_year: bool = False  # the period rests on the page's year
     doubtful: bool = False
 
 
@@ -95,7 +95,7 @@ def _cue_from_mention(text: str, m: Mention, year: int | None, cues: list[TimeCu
             period = f"{_ym(y, month)}-{_last_day(y, month):02d}"
         else:
             period = _ym(y, month)
-        cues.append(TimeCue(start, m.end, period, page_year=implicit and y == year))
+        cues.append(TimeCue(start, m.end, period, rests_on_year=implicit and y == year))
         return
     if m.unit == "五年规划" and m.value >= 6:
         first = _PLAN_FIRST_YEAR + 5 * (int(m.value) - 6)
@@ -152,19 +152,19 @@ def time_cues(text: str, mentions: list[Mention], year: int | None) -> list[Time
         word = match.group()
         if word in _RELATIVE_YEARS:
             period = str(year + _RELATIVE_YEARS[word]) if year else None
-            cues.append(TimeCue(start, end, period, page_year=True))
+            cues.append(TimeCue(start, end, period, rests_on_year=True))
         elif word in _PRESENT:
-            cues.append(TimeCue(start, end, str(year) if year else None, page_year=True))
+            cues.append(TimeCue(start, end, str(year) if year else None, rests_on_year=True))
         elif word in _HALVES:
             y = _year_just_before(text, start, year)
             first, last = _HALVES[word]
             cues.append(TimeCue(start, end, f"{_ym(y, first)}..{_ym(y, last)}" if y else None))
         elif word == "年初":
             y = _year_just_before(text, start, year)
-            cues.append(TimeCue(start, end, _ym(y, 1) if y else None, page_year=True))
+            cues.append(TimeCue(start, end, _ym(y, 1) if y else None, rests_on_year=True))
         elif word in ("年底", "年末"):
             y = _year_just_before(text, start, year)
-            cues.append(TimeCue(start, end, f"{y}-12-31" if y else None, page_year=True))
+            cues.append(TimeCue(start, end, f"{y}-12-31" if y else None, rests_on_year=True))
         else:  # 全年: which year is for a person to say
             cues.append(TimeCue(start, end, str(year) if year else None, True, doubtful=True))
     for match in _QUARTER.finditer(text):
@@ -174,7 +174,7 @@ def time_cues(text: str, mentions: list[Mention], year: int | None) -> list[Time
         y = _year_just_before(text, match.start(), year)
         if y:
             span = f"{_ym(y, 3 * quarter - 2)}..{_ym(y, 3 * quarter)}"
-            cues.append(TimeCue(match.start(), match.end(), span, page_year=True))
+            cues.append(TimeCue(match.start(), match.end(), span, rests_on_year=True))
     cues.sort(key=lambda c: c.start)
     for before, after in zip(cues, cues[1:], strict=False):
         if after.start == before.end:  # 今年上半年: one expression, its quote starts at 今年

@@ -3,9 +3,11 @@
 `data/vocabulary.toml` (referenced by data/datapackage.json's ``"vocabulary"`` key) says which
 units, qualifiers, kinds and topics a data file may use and the words the report writes for
 each, in Chinese and English. Everything reads it from here: the Table Schema enums (our
-reader overlays them, and `sync_datapackage` keeps the descriptor's copy in step for
-Frictionless), the formatting of figures (`policyreport.authoring.fmt`), the checks and
-`draft`. Adding a unit or a topic is one edit in that file and no package change.
+reader overlays them; `sync_datapackage`, run by `policyreport sync` and new-topic, keeps the
+descriptor's copy in step for Frictionless, and `policyreport check` refuses a stale copy
+without writing), the formatting of figures (`policyreport.authoring.fmt`), the checks and
+`draft`. Adding a unit or a topic is one edit in that file (then `policyreport sync`;
+new-topic does both) and no package change.
 
 Public API (other modules and commands call these; keep the signatures stable):
 
@@ -14,7 +16,9 @@ Public API (other modules and commands call these; keep the signatures stable):
 - ``add_topic(data_dir, name, title_zh, title_en, *, prefix=None) -> Topic``: register a
   topic, editing the vocabulary file atomically (and the data package's enums with it).
 - ``sync_datapackage(data_dir=None) -> list[str]``: rewrite the enums of datapackage.json
-  from the vocabulary; returns the ``resource.field`` names it changed.
+  from the vocabulary; returns the ``resource.field`` names it changed (`policyreport sync`).
+- ``stale_enums(data_dir=None) -> StaleEnumError | None``: what sync would change, read
+  only (`policyreport check` refuses a stale descriptor with it).
 - ``schema_enums(vocabulary) -> dict[str, list[str]]``: field name -> allowed values.
 """
 
@@ -30,7 +34,7 @@ from typing import Any
 
 from policyreport import paths
 from policyreport.data.files import write_atomic
-from policyreport.errors import DataError
+from policyreport.errors import DataError, StaleEnumError
 
 VOCABULARY_FILE = "vocabulary.toml"
 #: Table Schema field name -> vocabulary section whose ids are that field's enum.
@@ -306,25 +310,54 @@ def overlay_enums(schema: dict, vocabulary: Vocabulary) -> dict:
     return {**schema, "fields": fields}
 
 
-def sync_datapackage(data_dir: Path | str | None = None) -> list[str]:
-    """Rewrite datapackage.json's enums from the vocabulary (atomically); the changed
-    ``resource.field`` names, [] when the descriptor was already in step."""
-    data = Path(data_dir) if data_dir else paths.DATA
+def _descriptor(data: Path) -> tuple[Path, dict, list[tuple[dict, str, list[str]]]]:
+    """datapackage.json's path, its parsed JSON, and each vocabulary-backed enum field whose
+    values differ from the vocabulary's: (its field spec, ``resource.field``, the values it
+    should hold)."""
     package_path = data / "datapackage.json"
-    text = package_path.read_text(encoding="utf-8")
-    package = json.loads(text)
+    package = json.loads(package_path.read_text(encoding="utf-8"))
     enums = schema_enums(load_vocabulary(data))
-    changed = []
+    stale = []
     for resource in package.get("resources", []):
         for spec in resource.get("schema", {}).get("fields", []):
             constraints = spec.get("constraints", {})
             name = spec.get("name")
             if name in enums and "enum" in constraints and constraints["enum"] != enums[name]:
-                constraints["enum"] = enums[name]
-                changed.append(f"{resource['name']}.{name}")
-    if changed:
+                stale.append((spec, f"{resource['name']}.{name}", enums[name]))
+    return package_path, package, stale
+
+
+def stale_enums(data_dir: Path | str | None = None) -> StaleEnumError | None:
+    """What `sync_datapackage` would change, as the error `policyreport check` reports (None
+    when the descriptor is in step). Reads only."""
+    data = Path(data_dir) if data_dir else paths.DATA
+    package_path, _package, stale = _descriptor(data)
+    if not stale:
+        return None
+    missing, extra = [], []
+    for spec, _name, wanted in stale:
+        held = spec["constraints"]["enum"]
+        missing += [v for v in wanted if v not in held and v not in missing]
+        extra += [v for v in held if v not in wanted and v not in extra]
+    return StaleEnumError(
+        file=package_path,
+        vocabulary=vocabulary_path(data),
+        fields=[name for _spec, name, _wanted in stale],
+        missing=missing,
+        extra=extra,
+    )
+
+
+def sync_datapackage(data_dir: Path | str | None = None) -> list[str]:
+    """Rewrite datapackage.json's enums from the vocabulary (atomically); the changed
+    ``resource.field`` names, [] when the descriptor was already in step (nothing written)."""
+    data = Path(data_dir) if data_dir else paths.DATA
+    package_path, package, stale = _descriptor(data)
+    for spec, _name, wanted in stale:
+        spec["constraints"]["enum"] = wanted
+    if stale:
         write_atomic(package_path, json.dumps(package, indent=2, ensure_ascii=False) + "\n")
-    return changed
+    return [name for _spec, name, _wanted in stale]
 
 
 # --- editing -------------------------------------------------------------------------------
