@@ -672,6 +672,16 @@ def test_cli_help(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
             [(0, 4, 100, None, "number", "more_than"), (5, 9, 200, None, "number", "exact")],
         ),
         ("B2-3层", [(0, 4, 2, None, "vague", "exact")]),
+        # negative ranges: each end keeps its own sign, compared signed
+        ("-3至-1%", [(0, 6, -3, -1, "percent", "range")]),
+        ("增长-3至-1%", [(2, 8, -3, -1, "percent", "range")]),
+        ("-3~-1%", [(0, 6, -3, -1, "percent", "range")]),
+        ("-3--1%", [(0, 6, -3, -1, "percent", "range")]),
+        ("-1至3%", [(0, 5, -1, 3, "percent", "range")]),
+        ("-3至-1万元", [(0, 7, -30000, -10000, "number", "range")]),  # -3 takes 万 too
+        ("3至-1%", [(0, 1, 3, None, "number", "exact"), (2, 5, -1, None, "percent", "exact")]),
+        ("-1至-3%", [(0, 2, -1, None, "number", "exact"), (3, 6, -3, None, "percent", "exact")]),
+        ("3至 -1%", [(0, 1, 3, None, "number", "exact"), (3, 6, -1, None, "percent", "exact")]),
     ],
 )
 def test_signs_ranges_and_identifiers(text: str, expected: list) -> None:
