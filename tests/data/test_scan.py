@@ -14,6 +14,7 @@ from policyreport.data.scan import (
     Mention,
     context,
     format_value,
+    is_fraction,
     read_text,
     scan_file,
     scan_text,
@@ -687,3 +688,101 @@ def test_cli_help(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
 def test_signs_ranges_and_identifiers(text: str, expected: list) -> None:
     found = [(m.start, m.end, m.value, m.value_high, m.kind, m.qualifier) for m in scan_text(text)]
     assert found == expected
+
+
+# --- Telling inputs: each tells a right reading from a near miss (make mutate) -----------------
+# Rows: (start, end, value, value_high, unit, qualifier, kind) of every mention, worked out by
+# hand from the rules of the module docstring.
+TELLING = [
+    # dates: a range's second part, its bounds, its 份 and spaces, its suffix
+    (
+        "6月至6月",
+        [(0, 2, 600, None, "月", "exact", "date"), (3, 5, 600, None, "月", "exact", "date")],
+    ),
+    (
+        "6月至5月",
+        [(0, 2, 600, None, "月", "exact", "date"), (3, 5, 500, None, "月", "exact", "date")],
+    ),
+    ("6月至8月底", [(0, 6, 600, 800, "月", "range", "date")]),
+    ("6月份至8月份", [(0, 7, 600, 800, "月", "range", "date")]),
+    ("6月1日至2日份", [(0, 7, 601, 602, "月日", "range", "date")]),  # 份 only after a month
+    ("6月16日至18 日", [(0, 10, 616, 618, "月日", "range", "date")]),
+    # the second part says no less than the first: 6月16日至7月 is two dates
+    (
+        "6月16日至7月",
+        [(0, 5, 616, None, "月日", "exact", "date"), (6, 8, 700, None, "月", "exact", "date")],
+    ),
+    # day 32 is no day: 6月 is a date, 1日至32日 a plain range of days
+    (
+        "6月1日至32日",
+        [(0, 2, 600, None, "月", "exact", "date"), (2, 8, 1, 32, "日", "range", "number")],
+    ),
+    ("6月至13月", [(0, 6, 6, 13, "月", "range", "number")]),  # month 13: no date range
+    ("2024年12月至2025年1月", [(0, 16, 20241200, 20250100, "年月", "range", "date")]),
+    ("2024年1月至12月", [(0, 11, 20240100, 20241200, "年月", "range", "date")]),
+    ("5月31日至6月1日", [(0, 10, 531, 601, "月日", "range", "date")]),
+    ("5月1日至31日", [(0, 8, 501, 531, "月日", "range", "date")]),
+    ("6至12月", [(0, 5, 600, 1200, "月", "range", "date")]),  # 12 is a month
+    ("1至31日", [(0, 5, 1, 31, "日", "range", "date")]),  # 31 is a day
+    ("31日", [(0, 3, 31, None, "日", "exact", "date")]),
+    ("十十月", []),  # 十十 is no number, so no month
+    # 两两两两 is no year: no date 年月; the run is a vague 2 with its unit 年
+    (
+        "两两两两年5月",
+        [(0, 5, 2, None, "年", "exact", "vague"), (5, 7, 500, None, "月", "exact", "date")],
+    ),
+    ("三点五日", [(0, 4, 3.5, None, "日", "exact", "number")]),  # 3.5 is no day of a month
+    # Chinese runs: consecutive digits, decimals, broken runs and their longest prefix
+    ("一二个", [(0, 3, 1, 2, "个", "range", "number")]),
+    ("二三四", [(0, 3, 234, None, "", "exact", "vague")]),  # three digits: positional
+    ("三点一二", [(0, 4, 3.12, None, "", "exact", "number")]),  # 一二 after 点: decimals
+    # 12 characters: still tried as a consecutive pair (七八); 13 are not
+    ("二百三十四万五千六百七八", [(0, 12, 2345670, 2345680, "", "range", "number")]),
+    # 13: no pair; the longest prefix of at most 12 that is a number: 千二百三十四万五千六百七
+    ("千二百三十四万五千六百七八", [(0, 13, 12345670, None, "", "exact", "vague")]),
+    # 14: the 12-character prefix 一千二百三十四万五千六百 (the 13-character one is a number too)
+    ("一千二百三十四万五千六百七一", [(0, 14, 12345600, None, "", "exact", "vague")]),
+    ("十十一", [(0, 3, 10, None, "", "exact", "vague")]),  # only 十 of it is a number
+    ("一十十人", [(0, 4, 10, None, "人", "exact", "vague")]),  # 一 is a digit: reported
+    ("零十十人", []),  # only zeros and multipliers, no number: not reported
+    ("三十X", [(0, 2, 30, None, "", "exact", "number")]),  # X is no 余/多/几
+    # stopwords: one that ends where the numeral starts does not hide it
+    ("一样三个", [(2, 4, 3, None, "个", "exact", "number")]),
+    # fractions and halves take a qualifier on either side
+    ("三分之一以上", [(0, 6, 0.3333333333, None, "", "at_least", "number")]),
+    ("一半以上", [(0, 4, 0.5, None, "", "at_least", "number")]),
+    ("约一半左右", [(0, 5, 0.5, None, "", "approx", "number")]),
+    ("百分之二十以上", [(0, 7, 20, None, "%", "at_least", "percent")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TELLING, ids=[text for text, _ in TELLING])
+def test_telling_inputs(text: str, expected: list) -> None:
+    found = [
+        (m.start, m.end, m.value, m.value_high, m.unit, m.qualifier, m.kind)
+        for m in scan_text(text)
+    ]
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "fraction"),
+    [
+        ("三分之一", True),
+        ("约五分之一", True),
+        ("一半", True),
+        ("过半", True),
+        ("百分之二十", False),  # a percent, not a bare fraction
+        ("减半", False),  # a multiple (0.5倍)
+        ("3人", False),
+    ],
+)
+def test_is_fraction(text: str, fraction: bool) -> None:
+    assert is_fraction(one(text)) is fraction
+
+
+def test_cli_table_without_mentions(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "words.txt"
+    source.write_text("没有数字", encoding="utf-8")
+    assert main(["scan", str(source)]) == 0
+    assert capsys.readouterr().out.split("\n")[-2] == "0 mention(s)"
