@@ -753,6 +753,82 @@ TELLING = [
     ("一半以上", [(0, 4, 0.5, None, "", "at_least", "number")]),
     ("约一半左右", [(0, 5, 0.5, None, "", "approx", "number")]),
     ("百分之二十以上", [(0, 7, 20, None, "%", "at_least", "percent")]),
+    # units: a one-character unit blocked by the next character, Latin units after a space
+    ("5国家和地区", [(0, 1, 5, None, "", "exact", "number")]),  # 国家 is a word
+    ("5人X", [(0, 2, 5, None, "人", "exact", "number")]),  # 人 has no blockers
+    ("5 mmH，", [(0, 1, 5, None, "", "exact", "number")]),  # mm glued to a letter: no unit
+    ("三 人", [(0, 1, 3, None, "", "exact", "vague")]),  # a space only after Arabic digits
+    ("5 人", [(0, 3, 5, None, "人", "exact", "number")]),
+    ("长5 km", [(1, 5, 5, None, "km", "exact", "number")]),
+    # Arabic numbers: 余/多 only after an integer or a multiplier; decimals are no month
+    ("2.5多人", [(0, 3, 2.5, None, "", "exact", "number")]),
+    (
+        "10 X万人",
+        [(0, 2, 10, None, "", "exact", "number"), (4, 6, 10000, None, "人", "exact", "number")],
+    ),
+    ("10万X", [(0, 3, 100000, None, "", "exact", "number")]),
+    ("1.5月", [(0, 4, 1.5, None, "月", "exact", "number")]),
+    ("5G", [(0, 2, 5, None, "", "exact", "vague")]),  # an identifier ending the text
+    # qualifiers before: the blocker is the character before the word, none at the start
+    ("约5人签", [(0, 3, 5, None, "人", "approx", "number")]),
+    ("年逾60岁", [(1, 5, 60, None, "岁", "at_least", "number")]),  # 逾 has no blockers
+    ("X逾60岁", [(1, 5, 60, None, "岁", "at_least", "number")]),
+    ("超第3名", [(1, 4, 3, None, "名", "exact", "ordinal")]),  # an ordinal takes no qualifier
+    # ranges: the first end takes the second's multiplier only when it has none of its own
+    (
+        "3万至5人",
+        [(0, 2, 30000, None, "", "exact", "number"), (3, 5, 5, None, "人", "exact", "number")],
+    ),
+    ("三至5万人", [(0, 5, 3, 50000, "人", "range", "number")]),  # a Chinese first end keeps 3
+    ("3千至5万人", [(0, 6, 3000, 50000, "人", "range", "number")]),
+    ("9-3%", [(0, 1, 9, None, "", "exact", "number"), (2, 4, 3, None, "%", "exact", "percent")]),
+    (
+        "3至一十十人",  # a broken second end is no range end
+        [(0, 1, 3, None, "", "exact", "number"), (2, 6, 10, None, "人", "exact", "vague")],
+    ),
+    (
+        "3至四五人",  # nor is a second end that is a range itself
+        [(0, 1, 3, None, "", "exact", "number"), (2, 5, 4, 5, "人", "range", "number")],
+    ),
+    (
+        "3-五人",  # a hyphen joins Arabic ends only
+        [(0, 1, 3, None, "", "exact", "number"), (2, 4, 5, None, "人", "exact", "number")],
+    ),
+    ("3至5G", [(0, 1, 3, None, "", "exact", "number"), (2, 4, 5, None, "", "exact", "vague")]),
+    (
+        "3人至5元",  # different units: two mentions, the first kept
+        [(0, 2, 3, None, "人", "exact", "number"), (3, 5, 5, None, "元", "exact", "number")],
+    ),
+    ("10至13月", [(0, 6, 10, 13, "月", "range", "number")]),  # 13 is no month
+    ("30至32日", [(0, 6, 30, 32, "日", "range", "number")]),  # 32 is no day
+    # prefixes: 数/几/上 before a multiplier, 前 before a period
+    ("X十人", [(1, 3, 10, None, "人", "exact", "number")]),
+    ("上百人", [(0, 3, 100, None, "人", "at_least", "vague")]),  # 上 from 100 up
+    ("截至目前4个月", [(4, 7, 4, None, "个月", "exact", "number")]),  # 目前, not 前
+    ("X前4个月", [(1, 5, 4, None, "个月", "exact", "number")]),
+    # years: four digits from 1000 to 2999
+    ("一千五百年", [(0, 5, 1500, None, "年", "exact", "number")]),  # not four digit characters
+    ("1000年", [(0, 5, 1000, None, "年", "exact", "year")]),
+    ("2999年", [(0, 5, 2999, None, "年", "exact", "year")]),
+    ("3000年", [(0, 5, 3000, None, "年", "exact", "number")]),
+    # multipliers alone: 级 from 百 up, kept with a qualifier or 余
+    ("百级", [(0, 2, 100, None, "级", "approx", "vague")]),
+    ("超百", [(0, 2, 100, None, "", "at_least", "vague")]),
+    ("百余", [(0, 2, 100, None, "", "more_than", "vague")]),
+    # time words: glued to a year or a date (以来/至今 after a day), not to a range or a count
+    ("5人以来", [(0, 2, 5, None, "人", "exact", "number")]),
+    ("16日以来", [(0, 5, 16, None, "日", "exact", "date")]),
+    ("16日至今", [(0, 5, 16, None, "日", "exact", "date")]),
+    ("1至3日以来", [(0, 4, 1, 3, "日", "range", "date")]),
+    ("6月度", [(0, 2, 600, None, "月", "exact", "date")]),  # 度 follows a year only
+    (
+        "一6月底",  # no date pattern after a numeral: the month is read from the number
+        [(0, 1, 1, None, "", "exact", "vague"), (1, 4, 600, None, "月", "exact", "date")],
+    ),
+    # qualifiers after: not on ordinals, years or dates
+    ("第3名以上", [(0, 3, 3, None, "名", "exact", "ordinal")]),
+    ("2025年以上", [(0, 5, 2025, None, "年", "exact", "year")]),
+    ("16日以下", [(0, 3, 16, None, "日", "exact", "date")]),
 ]
 
 
@@ -786,3 +862,8 @@ def test_cli_table_without_mentions(tmp_path: Path, capsys) -> None:
     source.write_text("没有数字", encoding="utf-8")
     assert main(["scan", str(source)]) == 0
     assert capsys.readouterr().out.split("\n")[-2] == "0 mention(s)"
+
+
+def test_minus_zero_reads_zero() -> None:
+    # -0% is worth 0.0, not -0.0 (which would print as -0 in a CSV)
+    assert repr(one("-0%").value) == "0.0"
