@@ -829,6 +829,55 @@ TELLING = [
     ("第3名以上", [(0, 3, 3, None, "名", "exact", "ordinal")]),
     ("2025年以上", [(0, 5, 2025, None, "年", "exact", "year")]),
     ("16日以下", [(0, 3, 16, None, "日", "exact", "date")]),
+    # identifiers: a token loses trailing punctuation only
+    ("A1X", [(0, 3, 1, None, "", "exact", "vague")]),
+    ("A1.", [(0, 2, 1, None, "", "exact", "vague")]),
+    # lexical patterns: ISO dates and their bounds, separators the same twice
+    ("2025-12-31", [(0, 10, 20251231, None, "年月日", "exact", "date")]),
+    ("2025-1-1", [(0, 8, 20250101, None, "年月日", "exact", "date")]),
+    ("2025/06/16", [(0, 10, 20250616, None, "年月日", "exact", "date")]),
+    ("2025.6.16", [(0, 9, 20250616, None, "年月日", "exact", "date")]),
+    (
+        "2025-13-01",  # month 13: three numbers
+        [
+            (0, 4, 2025, None, "", "exact", "number"),
+            (5, 7, 13, None, "", "exact", "number"),
+            (8, 10, 1, None, "", "exact", "number"),
+        ],
+    ),
+    (
+        "2025-06-32",  # day 32: a year, then 6 to 32
+        [(0, 4, 2025, None, "", "exact", "number"), (5, 10, 6, 32, "", "range", "number")],
+    ),
+    (
+        "2025-06/16",  # two different separators
+        [
+            (0, 4, 2025, None, "", "exact", "number"),
+            (5, 7, 6, None, "", "exact", "number"),
+            (8, 10, 16, None, "", "exact", "number"),
+        ],
+    ),
+    # plans, firsts, multiples, Chinese percents, fractions and halves
+    ("十四五", [(0, 3, 14, None, "五年规划", "exact", "ordinal")]),
+    ("十四五个", [(0, 4, 14, 15, "个", "range", "number")]),
+    ("首批", [(0, 2, 1, None, "批", "exact", "ordinal")]),
+    ("首位于", []),  # 位于 is a word
+    ("唯一", [(0, 2, 1, None, "", "exact", "ordinal")]),
+    ("翻番", [(0, 2, 2, None, "倍", "exact", "multiple")]),
+    ("翻两番", [(0, 3, 4, None, "倍", "exact", "multiple")]),  # 2^2
+    ("翻三番", [(0, 3, 8, None, "倍", "exact", "multiple")]),  # 2^3
+    ("翻倍", [(0, 2, 2, None, "倍", "exact", "multiple")]),
+    ("倍增", [(0, 2, 2, None, "倍", "exact", "multiple")]),
+    ("千分之五", [(0, 4, 5, None, "‰", "exact", "percent")]),
+    ("约百分之二十", [(0, 6, 20, None, "%", "approx", "percent")]),
+    ("百分之二十左右", [(0, 7, 20, None, "%", "approx", "percent")]),
+    ("三分之零", [(0, 4, 0, None, "", "exact", "number")]),
+    ("零分之一", []),  # no whole: no fraction
+    ("约三分之一", [(0, 5, 0.3333333333, None, "", "approx", "number")]),
+    ("减半", [(0, 2, 0.5, None, "倍", "exact", "multiple")]),
+    ("过半", [(0, 2, 0.5, None, "", "more_than", "number")]),
+    ("半数", [(0, 2, 0.5, None, "", "exact", "number")]),
+    ("约一半", [(0, 3, 0.5, None, "", "approx", "number")]),
 ]
 
 
