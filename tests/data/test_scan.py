@@ -881,7 +881,7 @@ TELLING = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), TELLING, ids=[text for text, _ in TELLING])
+@pytest.mark.parametrize(("text", "expected"), TELLING)
 def test_telling_inputs(text: str, expected: list) -> None:
     found = [
         (m.start, m.end, m.value, m.value_high, m.unit, m.qualifier, m.kind)
