@@ -878,6 +878,11 @@ TELLING = [
     ("过半", [(0, 2, 0.5, None, "", "more_than", "number")]),
     ("半数", [(0, 2, 0.5, None, "", "exact", "number")]),
     ("约一半", [(0, 3, 0.5, None, "", "approx", "number")]),
+    ("十四五km", [(0, 3, 14, None, "五年规划", "exact", "ordinal")]),  # km follows digits only
+    # any four digits are a year in a date range's second part, even 0001
+    ("6月至0001年7月", [(0, 10, 600, 10700, "月", "range", "date")]),
+    # a tie in length: the lexical pattern (6月底) beats the number read (约6月), though later
+    ("约6月底", [(1, 4, 600, None, "月", "exact", "date")]),
 ]
 
 
