@@ -832,6 +832,8 @@ TELLING = [
     # identifiers: a token loses trailing punctuation only
     ("A1X", [(0, 3, 1, None, "", "exact", "vague")]),
     ("A1.", [(0, 2, 1, None, "", "exact", "vague")]),
+    ("X1", [(0, 2, 1, None, "", "exact", "vague")]),
+    ("中-A1", [(2, 4, 1, None, "", "exact", "vague")]),  # and leading punctuation
     # lexical patterns: ISO dates and their bounds, separators the same twice
     ("2025-12-31", [(0, 10, 20251231, None, "年月日", "exact", "date")]),
     ("2025-1-1", [(0, 8, 20250101, None, "年月日", "exact", "date")]),
@@ -883,6 +885,16 @@ TELLING = [
     ("6月至0001年7月", [(0, 10, 600, 10700, "月", "range", "date")]),
     # a tie in length: the lexical pattern (6月底) beats the number read (约6月), though later
     ("约6月底", [(1, 4, 600, None, "月", "exact", "date")]),
+    # 首 + a measure word: blocked by the one character after it only, then the next 首
+    ("首位于是", []),
+    ("首批X", [(0, 2, 1, None, "批", "exact", "ordinal")]),
+    ("首位于首批", [(3, 5, 1, None, "批", "exact", "ordinal")]),
+    # 十N五: a unit right after it (not one elsewhere) makes it a range; the next is a plan
+    ("个人十四五", [(2, 5, 14, None, "五年规划", "exact", "ordinal")]),
+    (
+        "十四五个和十三五",
+        [(0, 4, 14, 15, "个", "range", "number"), (5, 8, 13, None, "五年规划", "exact", "ordinal")],
+    ),
 ]
 
 
