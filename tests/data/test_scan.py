@@ -781,6 +781,13 @@ TELLING = [
     ),
     ("三至5万人", [(0, 5, 3, 50000, "人", "range", "number")]),  # a Chinese first end keeps 3
     ("3千至5万人", [(0, 6, 3000, 50000, "人", "range", "number")]),
+    (
+        "3亿元至2亿元",  # falling: two amounts (亿 alone is no number of its own here)
+        [
+            (0, 3, 300000000, None, "元", "exact", "number"),
+            (4, 7, 200000000, None, "元", "exact", "number"),
+        ],
+    ),
     ("9-3%", [(0, 1, 9, None, "", "exact", "number"), (2, 4, 3, None, "%", "exact", "percent")]),
     (
         "3至一十十人",  # a broken second end is no range end
