@@ -447,3 +447,11 @@ def test_english_months_whatever_the_machine_locale(monkeypatch):
     for variable in ("LC_ALL", "LC_TIME", "LANG"):
         monkeypatch.setenv(variable, "fr_FR.UTF-8")
     assert format_period("2026-04", "en") == "April 2026"
+
+
+def test_english_months_whatever_the_locale(monkeypatch):
+    # the month names are English's, not those of the locale the report is built under
+    for variable in ("LANGUAGE", "LC_ALL", "LC_TIME", "LC_CTYPE", "LANG"):
+        monkeypatch.setenv(variable, "de_DE.UTF-8")
+    assert format_period("2026-06", "en") == "June 2026"
+    assert format_period("2025-03..", "en") == "since March 2025"

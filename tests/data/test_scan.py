@@ -14,6 +14,7 @@ from policyreport.data.scan import (
     Mention,
     context,
     format_value,
+    is_fraction,
     read_text,
     scan_file,
     scan_text,
@@ -672,8 +673,270 @@ def test_cli_help(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
             [(0, 4, 100, None, "number", "more_than"), (5, 9, 200, None, "number", "exact")],
         ),
         ("B2-3层", [(0, 4, 2, None, "vague", "exact")]),
+        # negative ranges: each end keeps its own sign, compared signed
+        ("-3至-1%", [(0, 6, -3, -1, "percent", "range")]),
+        ("增长-3至-1%", [(2, 8, -3, -1, "percent", "range")]),
+        ("-3~-1%", [(0, 6, -3, -1, "percent", "range")]),
+        ("-3--1%", [(0, 6, -3, -1, "percent", "range")]),
+        ("-1至3%", [(0, 5, -1, 3, "percent", "range")]),
+        ("-3至-1万元", [(0, 7, -30000, -10000, "number", "range")]),  # -3 takes 万 too
+        ("3至-1%", [(0, 1, 3, None, "number", "exact"), (2, 5, -1, None, "percent", "exact")]),
+        ("-1至-3%", [(0, 2, -1, None, "number", "exact"), (3, 6, -3, None, "percent", "exact")]),
+        ("3至 -1%", [(0, 1, 3, None, "number", "exact"), (3, 6, -1, None, "percent", "exact")]),
     ],
 )
 def test_signs_ranges_and_identifiers(text: str, expected: list) -> None:
     found = [(m.start, m.end, m.value, m.value_high, m.kind, m.qualifier) for m in scan_text(text)]
     assert found == expected
+
+
+# --- Telling inputs: each tells a right reading from a near miss (make mutate) -----------------
+# Rows: (start, end, value, value_high, unit, qualifier, kind) of every mention, worked out by
+# hand from the rules of the module docstring.
+TELLING = [
+    # dates: a range's second part, its bounds, its 份 and spaces, its suffix
+    (
+        "6月至6月",
+        [(0, 2, 600, None, "月", "exact", "date"), (3, 5, 600, None, "月", "exact", "date")],
+    ),
+    (
+        "6月至5月",
+        [(0, 2, 600, None, "月", "exact", "date"), (3, 5, 500, None, "月", "exact", "date")],
+    ),
+    ("6月至8月底", [(0, 6, 600, 800, "月", "range", "date")]),
+    ("6月份至8月份", [(0, 7, 600, 800, "月", "range", "date")]),
+    ("6月1日至2日份", [(0, 7, 601, 602, "月日", "range", "date")]),  # 份 only after a month
+    ("6月16日至18 日", [(0, 10, 616, 618, "月日", "range", "date")]),
+    # the second part says no less than the first: 6月16日至7月 is two dates
+    (
+        "6月16日至7月",
+        [(0, 5, 616, None, "月日", "exact", "date"), (6, 8, 700, None, "月", "exact", "date")],
+    ),
+    # day 32 is no day: 6月 is a date, 1日至32日 a plain range of days
+    (
+        "6月1日至32日",
+        [(0, 2, 600, None, "月", "exact", "date"), (2, 8, 1, 32, "日", "range", "number")],
+    ),
+    ("6月至13月", [(0, 6, 6, 13, "月", "range", "number")]),  # month 13: no date range
+    ("2024年12月至2025年1月", [(0, 16, 20241200, 20250100, "年月", "range", "date")]),
+    ("2024年1月至12月", [(0, 11, 20240100, 20241200, "年月", "range", "date")]),
+    ("5月31日至6月1日", [(0, 10, 531, 601, "月日", "range", "date")]),
+    ("5月1日至31日", [(0, 8, 501, 531, "月日", "range", "date")]),
+    ("6至12月", [(0, 5, 600, 1200, "月", "range", "date")]),  # 12 is a month
+    ("1至31日", [(0, 5, 1, 31, "日", "range", "date")]),  # 31 is a day
+    ("31日", [(0, 3, 31, None, "日", "exact", "date")]),
+    ("十十月", []),  # 十十 is no number, so no month
+    # 两两两两 is no year: no date 年月; the run is a vague 2 with its unit 年
+    (
+        "两两两两年5月",
+        [(0, 5, 2, None, "年", "exact", "vague"), (5, 7, 500, None, "月", "exact", "date")],
+    ),
+    ("三点五日", [(0, 4, 3.5, None, "日", "exact", "number")]),  # 3.5 is no day of a month
+    # Chinese runs: consecutive digits, decimals, broken runs and their longest prefix
+    ("一二个", [(0, 3, 1, 2, "个", "range", "number")]),
+    ("二三四", [(0, 3, 234, None, "", "exact", "vague")]),  # three digits: positional
+    ("三点一二", [(0, 4, 3.12, None, "", "exact", "number")]),  # 一二 after 点: decimals
+    # 12 characters: still tried as a consecutive pair (七八); 13 are not
+    ("二百三十四万五千六百七八", [(0, 12, 2345670, 2345680, "", "range", "number")]),
+    # 13: no pair; the longest prefix of at most 12 that is a number: 千二百三十四万五千六百七
+    ("千二百三十四万五千六百七八", [(0, 13, 12345670, None, "", "exact", "vague")]),
+    # 14: the 12-character prefix 一千二百三十四万五千六百 (the 13-character one is a number too)
+    ("一千二百三十四万五千六百七一", [(0, 14, 12345600, None, "", "exact", "vague")]),
+    ("十十一", [(0, 3, 10, None, "", "exact", "vague")]),  # only 十 of it is a number
+    ("一十十人", [(0, 4, 10, None, "人", "exact", "vague")]),  # 一 is a digit: reported
+    ("零十十人", []),  # only zeros and multipliers, no number: not reported
+    ("三十X", [(0, 2, 30, None, "", "exact", "number")]),  # X is no 余/多/几
+    # stopwords: one that ends where the numeral starts does not hide it
+    ("一样三个", [(2, 4, 3, None, "个", "exact", "number")]),
+    # fractions and halves take a qualifier on either side
+    ("三分之一以上", [(0, 6, 0.3333333333, None, "", "at_least", "number")]),
+    ("一半以上", [(0, 4, 0.5, None, "", "at_least", "number")]),
+    ("约一半左右", [(0, 5, 0.5, None, "", "approx", "number")]),
+    ("百分之二十以上", [(0, 7, 20, None, "%", "at_least", "percent")]),
+    # units: a one-character unit blocked by the next character, Latin units after a space
+    ("5国家和地区", [(0, 1, 5, None, "", "exact", "number")]),  # 国家 is a word
+    ("5人X", [(0, 2, 5, None, "人", "exact", "number")]),  # 人 has no blockers
+    ("5 mmH，", [(0, 1, 5, None, "", "exact", "number")]),  # mm glued to a letter: no unit
+    ("三 人", [(0, 1, 3, None, "", "exact", "vague")]),  # a space only after Arabic digits
+    ("5 人", [(0, 3, 5, None, "人", "exact", "number")]),
+    ("长5 km", [(1, 5, 5, None, "km", "exact", "number")]),
+    # Arabic numbers: 余/多 only after an integer or a multiplier; decimals are no month
+    ("2.5多人", [(0, 3, 2.5, None, "", "exact", "number")]),
+    (
+        "10 X万人",
+        [(0, 2, 10, None, "", "exact", "number"), (4, 6, 10000, None, "人", "exact", "number")],
+    ),
+    ("10万X", [(0, 3, 100000, None, "", "exact", "number")]),
+    ("1.5月", [(0, 4, 1.5, None, "月", "exact", "number")]),
+    ("5G", [(0, 2, 5, None, "", "exact", "vague")]),  # an identifier ending the text
+    # qualifiers before: the blocker is the character before the word, none at the start
+    ("约5人签", [(0, 3, 5, None, "人", "approx", "number")]),
+    ("年逾60岁", [(1, 5, 60, None, "岁", "at_least", "number")]),  # 逾 has no blockers
+    ("X逾60岁", [(1, 5, 60, None, "岁", "at_least", "number")]),
+    ("超第3名", [(1, 4, 3, None, "名", "exact", "ordinal")]),  # an ordinal takes no qualifier
+    # ranges: the first end takes the second's multiplier only when it has none of its own
+    (
+        "3万至5人",
+        [(0, 2, 30000, None, "", "exact", "number"), (3, 5, 5, None, "人", "exact", "number")],
+    ),
+    ("三至5万人", [(0, 5, 3, 50000, "人", "range", "number")]),  # a Chinese first end keeps 3
+    ("3千至5万人", [(0, 6, 3000, 50000, "人", "range", "number")]),
+    (
+        "3亿元至2亿元",  # falling: two amounts (亿 alone is no number of its own here)
+        [
+            (0, 3, 300000000, None, "元", "exact", "number"),
+            (4, 7, 200000000, None, "元", "exact", "number"),
+        ],
+    ),
+    ("9-3%", [(0, 1, 9, None, "", "exact", "number"), (2, 4, 3, None, "%", "exact", "percent")]),
+    (
+        "3至一十十人",  # a broken second end is no range end
+        [(0, 1, 3, None, "", "exact", "number"), (2, 6, 10, None, "人", "exact", "vague")],
+    ),
+    (
+        "3至四五人",  # nor is a second end that is a range itself
+        [(0, 1, 3, None, "", "exact", "number"), (2, 5, 4, 5, "人", "range", "number")],
+    ),
+    (
+        "3-五人",  # a hyphen joins Arabic ends only
+        [(0, 1, 3, None, "", "exact", "number"), (2, 4, 5, None, "人", "exact", "number")],
+    ),
+    ("3至5G", [(0, 1, 3, None, "", "exact", "number"), (2, 4, 5, None, "", "exact", "vague")]),
+    (
+        "3人至5元",  # different units: two mentions, the first kept
+        [(0, 2, 3, None, "人", "exact", "number"), (3, 5, 5, None, "元", "exact", "number")],
+    ),
+    ("10至13月", [(0, 6, 10, 13, "月", "range", "number")]),  # 13 is no month
+    ("30至32日", [(0, 6, 30, 32, "日", "range", "number")]),  # 32 is no day
+    # prefixes: 数/几/上 before a multiplier, 前 before a period
+    ("X十人", [(1, 3, 10, None, "人", "exact", "number")]),
+    ("上百人", [(0, 3, 100, None, "人", "at_least", "vague")]),  # 上 from 100 up
+    ("截至目前4个月", [(4, 7, 4, None, "个月", "exact", "number")]),  # 目前, not 前
+    ("X前4个月", [(1, 5, 4, None, "个月", "exact", "number")]),
+    # years: four digits from 1000 to 2999
+    ("一千五百年", [(0, 5, 1500, None, "年", "exact", "number")]),  # not four digit characters
+    ("1000年", [(0, 5, 1000, None, "年", "exact", "year")]),
+    ("2999年", [(0, 5, 2999, None, "年", "exact", "year")]),
+    ("3000年", [(0, 5, 3000, None, "年", "exact", "number")]),
+    # multipliers alone: 级 from 百 up, kept with a qualifier or 余
+    ("百级", [(0, 2, 100, None, "级", "approx", "vague")]),
+    ("超百", [(0, 2, 100, None, "", "at_least", "vague")]),
+    ("百余", [(0, 2, 100, None, "", "more_than", "vague")]),
+    # time words: glued to a year or a date (以来/至今 after a day), not to a range or a count
+    ("5人以来", [(0, 2, 5, None, "人", "exact", "number")]),
+    ("16日以来", [(0, 5, 16, None, "日", "exact", "date")]),
+    ("16日至今", [(0, 5, 16, None, "日", "exact", "date")]),
+    ("1至3日以来", [(0, 4, 1, 3, "日", "range", "date")]),
+    ("6月度", [(0, 2, 600, None, "月", "exact", "date")]),  # 度 follows a year only
+    (
+        "一6月底",  # no date pattern after a numeral: the month is read from the number
+        [(0, 1, 1, None, "", "exact", "vague"), (1, 4, 600, None, "月", "exact", "date")],
+    ),
+    # qualifiers after: not on ordinals, years or dates
+    ("第3名以上", [(0, 3, 3, None, "名", "exact", "ordinal")]),
+    ("2025年以上", [(0, 5, 2025, None, "年", "exact", "year")]),
+    ("16日以下", [(0, 3, 16, None, "日", "exact", "date")]),
+    # identifiers: a token loses trailing punctuation only
+    ("A1X", [(0, 3, 1, None, "", "exact", "vague")]),
+    ("A1.", [(0, 2, 1, None, "", "exact", "vague")]),
+    ("X1", [(0, 2, 1, None, "", "exact", "vague")]),
+    ("中-A1", [(2, 4, 1, None, "", "exact", "vague")]),  # and leading punctuation
+    # lexical patterns: ISO dates and their bounds, separators the same twice
+    ("2025-12-31", [(0, 10, 20251231, None, "年月日", "exact", "date")]),
+    ("2025-1-1", [(0, 8, 20250101, None, "年月日", "exact", "date")]),
+    ("2025/06/16", [(0, 10, 20250616, None, "年月日", "exact", "date")]),
+    ("2025.6.16", [(0, 9, 20250616, None, "年月日", "exact", "date")]),
+    (
+        "2025-13-01",  # month 13: three numbers
+        [
+            (0, 4, 2025, None, "", "exact", "number"),
+            (5, 7, 13, None, "", "exact", "number"),
+            (8, 10, 1, None, "", "exact", "number"),
+        ],
+    ),
+    (
+        "2025-06-32",  # day 32: a year, then 6 to 32
+        [(0, 4, 2025, None, "", "exact", "number"), (5, 10, 6, 32, "", "range", "number")],
+    ),
+    (
+        "2025-06/16",  # two different separators
+        [
+            (0, 4, 2025, None, "", "exact", "number"),
+            (5, 7, 6, None, "", "exact", "number"),
+            (8, 10, 16, None, "", "exact", "number"),
+        ],
+    ),
+    # plans, firsts, multiples, Chinese percents, fractions and halves
+    ("十四五", [(0, 3, 14, None, "五年规划", "exact", "ordinal")]),
+    ("十四五个", [(0, 4, 14, 15, "个", "range", "number")]),
+    ("首批", [(0, 2, 1, None, "批", "exact", "ordinal")]),
+    ("首位于", []),  # 位于 is a word
+    ("唯一", [(0, 2, 1, None, "", "exact", "ordinal")]),
+    ("翻番", [(0, 2, 2, None, "倍", "exact", "multiple")]),
+    ("翻两番", [(0, 3, 4, None, "倍", "exact", "multiple")]),  # 2^2
+    ("翻三番", [(0, 3, 8, None, "倍", "exact", "multiple")]),  # 2^3
+    ("翻倍", [(0, 2, 2, None, "倍", "exact", "multiple")]),
+    ("倍增", [(0, 2, 2, None, "倍", "exact", "multiple")]),
+    ("千分之五", [(0, 4, 5, None, "‰", "exact", "percent")]),
+    ("约百分之二十", [(0, 6, 20, None, "%", "approx", "percent")]),
+    ("百分之二十左右", [(0, 7, 20, None, "%", "approx", "percent")]),
+    ("三分之零", [(0, 4, 0, None, "", "exact", "number")]),
+    ("零分之一", []),  # no whole: no fraction
+    ("约三分之一", [(0, 5, 0.3333333333, None, "", "approx", "number")]),
+    ("减半", [(0, 2, 0.5, None, "倍", "exact", "multiple")]),
+    ("过半", [(0, 2, 0.5, None, "", "more_than", "number")]),
+    ("半数", [(0, 2, 0.5, None, "", "exact", "number")]),
+    ("约一半", [(0, 3, 0.5, None, "", "approx", "number")]),
+    ("十四五km", [(0, 3, 14, None, "五年规划", "exact", "ordinal")]),  # km follows digits only
+    # any four digits are a year in a date range's second part, even 0001
+    ("6月至0001年7月", [(0, 10, 600, 10700, "月", "range", "date")]),
+    # a tie in length: the lexical pattern (6月底) beats the number read (约6月), though later
+    ("约6月底", [(1, 4, 600, None, "月", "exact", "date")]),
+    # 首 + a measure word: blocked by the one character after it only, then the next 首
+    ("首位于是", []),
+    ("首批X", [(0, 2, 1, None, "批", "exact", "ordinal")]),
+    ("首位于首批", [(3, 5, 1, None, "批", "exact", "ordinal")]),
+    # 十N五: a unit right after it (not one elsewhere) makes it a range; the next is a plan
+    ("个人十四五", [(2, 5, 14, None, "五年规划", "exact", "ordinal")]),
+    (
+        "十四五个和十三五",
+        [(0, 4, 14, 15, "个", "range", "number"), (5, 8, 13, None, "五年规划", "exact", "ordinal")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TELLING)
+def test_telling_inputs(text: str, expected: list) -> None:
+    found = [
+        (m.start, m.end, m.value, m.value_high, m.unit, m.qualifier, m.kind)
+        for m in scan_text(text)
+    ]
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "fraction"),
+    [
+        ("三分之一", True),
+        ("约五分之一", True),
+        ("一半", True),
+        ("过半", True),
+        ("百分之二十", False),  # a percent, not a bare fraction
+        ("减半", False),  # a multiple (0.5倍)
+        ("3人", False),
+    ],
+)
+def test_is_fraction(text: str, fraction: bool) -> None:
+    assert is_fraction(one(text)) is fraction
+
+
+def test_cli_table_without_mentions(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "words.txt"
+    source.write_text("没有数字", encoding="utf-8")
+    assert main(["scan", str(source)]) == 0
+    assert capsys.readouterr().out.split("\n")[-2] == "0 mention(s)"
+
+
+def test_minus_zero_reads_zero() -> None:
+    # -0% is worth 0.0, not -0.0 (which would print as -0 in a CSV)
+    assert repr(one("-0%").value) == "0.0"

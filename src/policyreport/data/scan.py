@@ -38,7 +38,8 @@ more_than (余, 多, 几 inside the number: ``10余部``, ``300多家``, ``十�
 approx (近, 将近, 接近, 约, 大约 before; 左右 after); at_most (不足, 不到, 低于, 少于 before;
 以下, 以内 after; not in the brief's list, added because reading 不足5% as exact would be
 wrong); range (``1至3分钟`` → 1..3, ``10至20万元`` → 100000..200000: a bare first number takes
-the second's multiplier and unit; connectors 至 到 - ~ ～ — –).
+the second's multiplier and unit; connectors 至 到 - ~ ～ — –; either end may carry a minus
+sign, and the ends are compared signed: ``-3至-1%`` → -3..-1, ``-1至3%`` → -1..3).
 
 Chinese numerals: the rule
 --------------------------
@@ -916,13 +917,25 @@ def _mention_from_core(
     value, value_high = core.value, core.value_high
     qualifier = "range" if value_high is not None else ""
     kind = ""
+    start = core.start
+    # Sign: -3.2% (not the dash of 2021-2025, not GPT-4). Read before a range, whose ends
+    # are compared with their signs (-3至-1%, -1至3%).
+    negative = _is_negative(text, core)
+    if negative:
+        start -= 1
+        value = -value
 
-    # A range: 1至3分钟, 10至20万元, 2021—2025年, 16日至18日.
+    # A range: 1至3分钟, 10至20万元, 2021—2025年, 16日至18日, -3至-1%.
     for connector in _RANGE_CONNECTORS:
         if not text.startswith(connector, end) or value_high is not None:
             continue
         second = by_start.get(end + len(connector))
-        if second is None or core.modifier or second.fallback or second.value_high is not None:
+        signed = second is None  # a signed second end: -3至-1%
+        if signed:
+            second = by_start.get(end + len(connector) + 1)
+            if second is None or not _is_negative(text, second):
+                break
+        if core.modifier or second.fallback or second.value_high is not None:
             break
         if connector in "-－" and (core.script != "ar" or second.script != "ar"):
             break
@@ -934,23 +947,13 @@ def _mention_from_core(
         low = value
         if not unit and not core.mult_text and second.mult_text and core.script == "ar":
             low = parse_number(_ascii(core.number_text) + second.mult_text)
-        if second.value <= low:
+            low = -low if negative else low
+        high = -second.value if signed else second.value
+        if high <= low:
             break
-        value, value_high, unit, end = low, second.value, unit2, end2
+        value, value_high, unit, end = low, high, unit2, end2
         qualifier = "range"
         break
-
-    start = core.start
-    # Sign: -3.2% (not the dash of 2021-2025, not GPT-4).
-    if (
-        core.script == "ar"
-        and start >= 1
-        and text[start - 1] in "-−－"
-        and (start < 2 or not re.match(r"[A-Za-z0-9０-９]", text[start - 2]))
-    ):
-        start -= 1
-        value = -value
-        value_high = -value_high if value_high is not None else None
 
     ordinal = vague_prefix = period = False
     if start >= 1 and text[start - 1] == "第":
@@ -1050,6 +1053,18 @@ def _calendar(core: _Core, value_high: float | None, highest: int) -> bool:
         and not core.multiplier_only
         and 1 <= core.value <= highest
         and (value_high is None or value_high <= highest)
+    )
+
+
+def _is_negative(text: str, core: _Core) -> bool:
+    """Whether a minus sign belongs to an Arabic number: -3.2%, 至-1%; not the dash of
+    2021-2025 or of GPT-4 (a digit or letter before the dash)."""
+    start = core.start
+    return (
+        core.script == "ar"
+        and start >= 1
+        and text[start - 1] in "-−－"
+        and (start < 2 or not re.match(r"[A-Za-z0-9０-９]", text[start - 2]))
     )
 
 
