@@ -168,7 +168,7 @@ def connect(scheduler: str):
         ) from None
 
 
-def execute_on_cluster(jobs, settings, *, scheduler, kept_as, progress, say):
+def execute_on_cluster(jobs, settings, *, scheduler, kept_as, progress, say, cancel=None):
     from dataclasses import replace
 
     from policyreport.build.execute import execute_all
@@ -188,6 +188,7 @@ def execute_on_cluster(jobs, settings, *, scheduler, kept_as, progress, say):
             kept_as=kept_as,
             max_workers=max(threads, 1),
             progress=progress,
+            cancel=cancel,
         )
     finally:
         client.close()
