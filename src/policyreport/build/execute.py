@@ -17,7 +17,7 @@ over all cells of the source notebook, as JupyterLab shows them top to bottom, a
 `In [n]` it shows there after Run All: papermill's own "In [n]" counts its injected cell),
 the exception, and where the executed notebook was kept for debugging
 (report/<spec>/failed/<name>.<lang>.ipynb); so does a cell that runs past the timeout. A
-kernel that dies is replaced and the run tried once more.
+kernel that dies is replaced and the run tried once more; so is a run whose Dask worker died.
 
 A job with `figures` set collects its charts: see Job, and docs/architecture.md (Publishing).
 """
@@ -48,6 +48,11 @@ FIGURES_PARAMETER = "figures_dir"
 FIGURES_PLACEHOLDER = "@policyreport-figures-dir@"
 # Per-cell and per-notebook metadata that only says when or how long something ran.
 _TIMING_KEYS = ("start_time", "end_time", "duration")
+
+
+class RunLost(Exception):
+    """The process running a run elsewhere died with it (a Dask worker): the run is tried
+    once more, then the build stops naming the notebook."""
 
 
 @dataclass(frozen=True)
@@ -278,7 +283,8 @@ def _write_files(files: dict[str, bytes], directory: Path) -> None:
 
 
 def _execute(job: Job, parameters: dict, running: Path, source: dict, shown: str, settings):
-    """papermill on a warm kernel; a dead kernel gets one more try on a fresh one."""
+    """papermill on a warm kernel; a dead kernel gets one more try on a fresh one, a run lost
+    with its Dask worker one more try on the cluster."""
     import papermill
     from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
@@ -325,10 +331,11 @@ def _execute(job: Job, parameters: dict, running: Path, source: dict, shown: str
                 "timeout in the spec's [report])",
                 kept_at=_keep_failed(job, running, settings),
             ) from None
-        except DeadKernelError:
+        except (DeadKernelError, RunLost) as error:
             if attempt == 2:
+                what = "the kernel" if isinstance(error, DeadKernelError) else str(error)
                 raise BuildError(
-                    step="execute", reason=f"{shown}: the kernel died twice while running it"
+                    step="execute", reason=f"{shown}: {what} died twice while running it"
                 ) from None
         except Exception as error:  # kernel did not start, notebook unreadable …
             if isinstance(error, NotebookExecutionError | BuildError):
