@@ -22,6 +22,7 @@ is fetched: the URL fetcher refuses every URL but data: URIs.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import hashlib
 import json
 import logging
@@ -159,14 +160,12 @@ class Renderers:
         self._pool.shutdown(wait=False, cancel_futures=True)
         with self._lock:
             processes, self._processes = self._processes, []
-        for process in processes:
-            if process.poll() is None:
-                try:
-                    process.stdin.close()
-                    process.wait(timeout=5)
-                except (OSError, subprocess.TimeoutExpired):
-                    process.kill()
-                    process.wait()
+        for process in processes:  # idle, or rendering for a build that stopped: no waiting
+            process.kill()
+            process.wait()
+            with contextlib.suppress(OSError):
+                process.stdin.close()
+                process.stdout.close()
 
     def __enter__(self) -> Renderers:
         return self
