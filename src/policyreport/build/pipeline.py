@@ -586,6 +586,7 @@ def _build_locked(spec, options, targets, out_dir, root, data_dir, timings, star
         produced: list[Path] = []
         executed = []
         rendering = []
+        timings["execute"] = 0.0  # listed first; set when the runs are done
         pdf_started = 0.0
         data_files = list_data_files(data_dir)
         font_cache = Path(options.cache_dir) if cache.enabled else None
