@@ -572,7 +572,7 @@ def _build_locked(spec, options, targets, out_dir, root, data_dir, timings, star
         def kept_as(job) -> str:
             return _shown(out_dir / folders[job.group] / "notebooks" / job.output_name, root)
 
-        execution = _Execution(jobs, say_done)
+        execution = _Execution(jobs, say_done, [target.group for target in targets])
         execution.start(
             lambda progress, cancel: _execute(
                 jobs, settings, kept_as, options, progress, slots, cancel
@@ -640,9 +640,10 @@ class _Execution:
     """The notebook runs of a build in a thread of their own, so that the build can assemble
     each target (and start its PDFs) as soon as that target's own runs are done."""
 
-    def __init__(self, jobs: list, progress) -> None:
+    def __init__(self, jobs: list, progress, groups: list[str]) -> None:
         self.progress = progress
-        self.remaining: dict[str, int] = {}
+        # every target's group, also one without runs (a new project has no notebooks yet)
+        self.remaining: dict[str, int] = dict.fromkeys(groups, 0)
         for job in jobs:
             self.remaining[job.group] = self.remaining.get(job.group, 0) + 1
         self.results: dict[str, dict] = {group: {} for group in self.remaining}
