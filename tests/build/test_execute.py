@@ -202,3 +202,28 @@ def test_runs_shared_by_variants_execute_once(tmp_path):
         "b/20_beta.en.ipynb",
         "c/20_beta.en.ipynb",
     ]
+
+
+@pytest.mark.slow
+def test_a_shared_run_is_repeated_right_after_it_ran(tmp_path):
+    # so that each variant is complete (and its report assembled) as early as its own runs
+    jobs = [
+        Job("20_beta", lang, NOTEBOOKS / "20_beta.ipynb", {"lang": lang}, group=group)
+        for group in ("a", "b")
+        for lang in ("en", "zh")
+    ]
+    seen = []
+    results = execute_all(
+        jobs,
+        settings(tmp_path, "s", tmp_path / "cache"),
+        kept_as=lambda job: "x",
+        max_workers=1,
+        progress=lambda done, total, result: seen.append((result.job.group, result.job.lang)),
+    )
+    assert seen == [("a", "en"), ("b", "en"), ("a", "zh"), ("b", "zh")]
+    assert [(r.job.group, r.job.lang, r.cached) for r in results] == [
+        ("a", "en", False),
+        ("a", "zh", False),
+        ("b", "en", True),
+        ("b", "zh", True),
+    ]

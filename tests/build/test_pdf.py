@@ -17,7 +17,7 @@ from pdfua import validate
 from pypdf import PdfReader
 
 from policyreport import paths
-from policyreport.build.pdf import render_pdf
+from policyreport.build.pdf import Renderers, render_pdf
 from policyreport.build.spec import load_spec
 from policyreport.errors import BuildError
 
@@ -110,6 +110,52 @@ def test_a_warning_fails_the_render():
     )
     with pytest.raises(BuildError, match="WeasyPrint: Expected a media type"):
         render_pdf(html)
+
+
+def test_a_renderer_process_gives_the_same_bytes_one_report_after_another(
+    html_zh, pdf_zh, tmp_path
+):
+    # one long-lived renderer: a small English page first, then the Chinese report; each PDF
+    # as a renderer of its own (a fresh process) would make it
+    english = (
+        "<html lang='en'><head><title>first</title></head><body><h1>First</h1>"
+        "<p>Another document, rendered first.</p></body></html>"
+    )
+    (tmp_path / "en.html").write_text(english, encoding="utf-8")
+    (tmp_path / "zh.html").write_text(html_zh, encoding="utf-8")
+    with Renderers(1) as renderers:
+        first = renderers.submit(tmp_path / "en.html", tmp_path / "en.pdf")
+        second = renderers.submit(tmp_path / "zh.html", tmp_path / "zh.pdf")
+        assert first.result() > 0 and second.result() > 0
+        assert len(renderers._processes) == 1
+    assert (tmp_path / "zh.pdf").read_bytes() == pdf_zh
+    assert (tmp_path / "en.pdf").read_bytes() == render_pdf(english)
+
+
+def test_a_failed_rendering_names_its_file_and_the_renderer_goes_on(tmp_path):
+    (tmp_path / "fetches.html").write_text(
+        '<html><body><img src="https://example.org/x.png"><p>x</p></body></html>'
+    )
+    good = "<html lang='en'><head><title>x</title></head><body><p>x</p></body></html>"
+    (tmp_path / "good.html").write_text(good)
+    with Renderers(1) as renderers:
+        failed = renderers.submit(tmp_path / "fetches.html", tmp_path / "fetches.pdf")
+        with pytest.raises(BuildError, match=r"^pdf: fetches\.html: the report may load nothing"):
+            failed.result()
+        assert renderers.submit(tmp_path / "good.html", tmp_path / "good.pdf").result() > 0
+    assert (tmp_path / "good.pdf").read_bytes() == render_pdf(good)
+    assert not (tmp_path / "fetches.pdf").exists()
+
+
+def test_a_cached_pdf_is_copied_not_rendered(tmp_path):
+    good = "<html lang='en'><head><title>x</title></head><body><p>x</p></body></html>"
+    (tmp_path / "good.html").write_text(good)
+    cache = tmp_path / "cache"
+    with Renderers(1, cache) as renderers:
+        assert renderers.submit(tmp_path / "good.html", tmp_path / "a.pdf").result() > 0
+        assert renderers.submit(tmp_path / "good.html", tmp_path / "b.pdf").result() is None
+        assert len(list(cache.glob("*.pdf"))) == 1
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
 
 
 def test_pdf_ua_identification(pdf_zh):

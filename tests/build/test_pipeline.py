@@ -159,10 +159,10 @@ def test_interrupted_build_leaves_the_previous_report(project, tmp_path, monkeyp
     out = tmp_path / "report"
     before = plant_previous_report(out)
 
-    def interrupt(pairs, max_workers=2, cache_dir=None):
+    def interrupt(self, html, target):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("policyreport.build.pdf.render_pdfs", interrupt)
+    monkeypatch.setattr("policyreport.build.pdf.Renderers.submit", interrupt)
     with pytest.raises(KeyboardInterrupt):
         build_report(BuildOptions(spec=SPEC, out=out, quiet=True))
     assert snapshot(out) == before

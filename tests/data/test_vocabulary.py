@@ -14,6 +14,7 @@ from policyreport.data.vocabulary import (
     parse_vocabulary,
     stale_enums,
     sync_datapackage,
+    vocabulary_path,
 )
 from policyreport.errors import DataError
 
@@ -165,3 +166,14 @@ def test_a_new_project_may_have_no_topic_yet(tmp_path):
     path = tmp_path / "vocabulary.toml"
     path.write_bytes((FIXTURES / "no_topics.toml").read_bytes() + b"\n[topics]\n")
     assert parse_vocabulary(path.read_bytes(), path).topics == {}
+
+
+def test_the_vocabulary_named_by_an_edited_data_package_is_the_one_used(tmp_path):
+    # the descriptor's "vocabulary" key is remembered between calls, until the file changes
+    package = tmp_path / "datapackage.json"
+    package.write_text('{"vocabulary": "a.toml"}', encoding="utf-8")
+    assert vocabulary_path(tmp_path) == tmp_path / "a.toml"
+    package.write_text('{"vocabulary": "words.toml"}', encoding="utf-8")
+    assert vocabulary_path(tmp_path) == tmp_path / "words.toml"
+    package.unlink()
+    assert vocabulary_path(tmp_path) == tmp_path / "vocabulary.toml"

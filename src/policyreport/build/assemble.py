@@ -588,10 +588,11 @@ def _parameters_shown(spec_parameters: dict, lang_parameter: str, lang: str) -> 
     return shown
 
 
-def used_characters(html: str) -> str:
+def used_characters(html: str, soup=None) -> str:
     """Every character the document can render: its text, rendered attributes, CSS strings,
-    the digits of generated page numbers and list markers."""
-    soup = _soup(html)
+    the digits of generated page numbers and list markers. `soup`: the document already
+    parsed (parsing a report of a few MB takes a while)."""
+    soup = soup if soup is not None else _soup(html)
     chars = set(soup.get_text())
     for tag in soup.find_all(True):
         for attribute in ("alt", "title", "data-label", "data-tip", "placeholder"):
@@ -714,9 +715,10 @@ def assemble_html(
         t=t,
     )
     draft = template.render(font_face="", **render_context)
-    _check_unique_ids(draft)
+    parsed = _soup(draft)  # once, for both
+    _check_unique_ids(parsed)
     font = fontembed.subset_woff2(
-        font_path or fontembed.cjk_font_path(), used_characters(draft), cache_dir
+        font_path or fontembed.cjk_font_path(), used_characters(draft, parsed), cache_dir
     )
     html = template.render(font_face=Markup(fontembed.font_face_css(font)), **render_context)
     return langparts.mark_chinese_runs(html, render_context["html_lang"])
@@ -741,10 +743,10 @@ def _readers_apparatus(
     }
 
 
-def _check_unique_ids(html: str) -> None:
+def _check_unique_ids(soup) -> None:
     seen = set()
     duplicates = []
-    for tag in _soup(html).find_all(id=True):
+    for tag in soup.find_all(id=True):
         if tag["id"] in seen:
             duplicates.append(tag["id"])
         seen.add(tag["id"])

@@ -33,7 +33,15 @@ def prewarm(*, root: Path, kernel_env: dict, count: int) -> None:
     kernel_pool().prewarm(kernel_key(root, kernel_env), count)
 
 
-def execute_on_cluster(jobs, settings, *, scheduler, kept_as, progress, say):
+def execute_on_cluster(jobs, settings, *, scheduler, kept_as, progress, say, cancel=None):
     from policyreport.build.cluster import execute_on_cluster as run
 
-    return run(jobs, settings, scheduler=scheduler, kept_as=kept_as, progress=progress, say=say)
+    return run(
+        jobs,
+        settings,
+        scheduler=scheduler,
+        kept_as=kept_as,
+        progress=progress,
+        say=say,
+        cancel=cancel,
+    )

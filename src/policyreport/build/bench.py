@@ -6,7 +6,7 @@ spec's notebooks and data, so report/, figures/, data/ and the project's .cache/
 untouched:
 - cold: empty cache, new output folder;
 - no-op: the same build again (answered from the manifest);
-- one fact changed: the note of one fact edited, then the build;
+- one fact changed: a fact the chapters cite corrected (its qualifier), then the build;
 - one notebook changed: the prose of one notebook edited, then the build;
 - 8 variants (-m with 8 exchange rates), empty cache, with --jobs 1 and with the default;
 - by hand: for every notebook and language, `papermill` then `jupyter nbconvert --to html
@@ -28,6 +28,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -40,6 +41,9 @@ from policyreport import paths
 from policyreport.errors import PolicyReportError
 
 VARIANTS = 8
+# The fact edit of "one fact changed": a qualifier corrected (see Scratch.edit_fact).
+NEARLY = "nearly"
+TOGGLED = {"approx": NEARLY, NEARLY: "approx"}
 
 # One process, imports paid once: each notebook's code cells exec'd in a fresh namespace.
 FLOOR_SCRIPT = r"""
@@ -101,6 +105,7 @@ class Scratch:
         self.spec_path = base / "report.toml"
         self.spec_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         self.spec = spec
+        self.output = ""
 
     def build(self, out: str, cache: str, *extra: str) -> float:
         command = [
@@ -116,18 +121,45 @@ class Scratch:
             f"data_dir={self.data}",
             *extra,
         ]
-        return _timed(command, self.root)
+        started = time.monotonic()
+        completed = subprocess.run(command, cwd=self.root, capture_output=True, text=True)
+        seconds = time.monotonic() - started
+        if completed.returncode != 0:
+            tail = (completed.stderr or completed.stdout).strip().splitlines()[-3:]
+            raise SystemExit(f"bench: `{' '.join(command)}` failed:\n" + "\n".join(tail))
+        self.output = completed.stdout
+        return seconds
 
-    def edit_fact(self, number: int) -> None:
-        """Append to the notes of the first fact, in both languages (the data stays valid)."""
+    def executed(self) -> str:
+        """How many runs the last build executed, as its summary says."""
+        found = re.search(r"\((\d+) executed, (\d+) from cache", self.output)
+        if found is None:
+            return " (up to date)" if "up to date" in self.output else ""
+        return f" ({found[1]} runs executed, {found[2]} from cache)"
+
+    def edit_fact(self) -> str:
+        """Correct the qualifier of a fact, the way an analyst fixes one: the first fact whose
+        quote holds a word of the vocabulary's `nearly` (近) but is recorded as `approx` gets
+        `nearly` (and back at the next call). The chapters that read the fact print it
+        (约/about becomes 近/nearly), so the runs that read it execute again: row-level
+        invalidation. Returns the fact's id."""
+        from policyreport.data.vocabulary import load_vocabulary
+
+        words = load_vocabulary(self.data).qualifiers[NEARLY].text
         path = self.data / "facts.csv"
         rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-        for column in ("note_en", "note_zh"):
-            note = rows[0].index(column)
-            rows[1][note] = (rows[1][note] + f" (bench edit {number})").strip()
+        header = rows[0]
+        qualifier, quote = header.index("qualifier"), header.index("quote")
+        for row in rows[1:]:
+            if row[qualifier] in TOGGLED and any(word in row[quote] for word in words):
+                row[qualifier] = TOGGLED[row[qualifier]]
+                break
+        else:
+            raise SystemExit(f"bench: no fact whose quote says {NEARLY} to edit")
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n").writerows(rows)
         path.write_text(buffer.getvalue(), encoding="utf-8")
+        return row[header.index("id")]
 
     def edit_notebook(self, number: int) -> None:
         """Add an invisible comment to the first markdown cell of the last notebook."""
@@ -253,18 +285,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     times: dict[str, list[float]] = {}
 
-    def note(name: str, seconds: float) -> None:
+    def note(name: str, seconds: float, build: bool = True) -> None:
         times.setdefault(name, []).append(seconds)
-        print(f"  {name}: {seconds:.2f} s", flush=True)
+        runs = scratch.executed() if build else ""
+        print(f"  {name}: {seconds:.2f} s{runs}", flush=True)
 
     with tempfile.TemporaryDirectory(prefix="policyreport-bench-") as base:
         scratch = Scratch(spec, Path(base), root)
         for n in range(args.repeat):
             note("cold", scratch.build(f"cold{n}", f"cache{n}"))
             note("no-op", scratch.build(f"cold{n}", f"cache{n}"))
-        for n in range(args.repeat):
-            scratch.edit_fact(n)
+        facts = scratch.data / "facts.csv"
+        original = facts.read_bytes()
+        for _ in range(args.repeat):
+            edited = scratch.edit_fact()
             note("one fact changed", scratch.build("cold0", "cache0"))
+        print(f"    (the qualifier of {edited}, approx <-> {NEARLY})", flush=True)
+        facts.write_bytes(original)  # the data as it was; the cache follows, untimed
+        scratch.build("cold0", "cache0")
         for n in range(args.repeat):
             scratch.edit_notebook(n)
             note("one notebook changed", scratch.build("cold0", "cache0"))
@@ -279,9 +317,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"{VARIANTS} variants, default jobs", scratch.build(f"vd-{n}", f"vcd-{n}", *matrix)
             )
         for n in range(args.repeat):
-            note("by hand", by_hand(scratch, Path(base) / f"hand{n}"))
+            note("by hand", by_hand(scratch, Path(base) / f"hand{n}"), build=False)
         for n in range(args.repeat):
-            note("floor", floor(scratch, Path(base) / "cold0", Path(base) / f"floor{n}"))
+            note(
+                "floor", floor(scratch, Path(base) / "cold0", Path(base) / f"floor{n}"), build=False
+            )
 
     median = {name: statistics.median(values) for name, values in times.items()}
     cold = median["cold"]

@@ -12,8 +12,10 @@ the executed notebooks, assembling the HTML and rendering the PDF — stays on t
 A task runs papermill with the warm-kernel engine in a scratch folder of the worker and
 returns the executed notebook and the charts it wrote; the worker needs the project at the
 same path (a shared file system or the same checkout) and the same locked environment.
-A worker that dies mid-run makes Dask retry the run on another worker; when it cannot, the
-build stops naming the notebook.
+A run whose worker dies mid-run is submitted once more (a new task), then the build stops
+naming the notebook. Dask's scheduler retries a task by itself first, when a worker dies while
+running it, `distributed.scheduler.allowed-failures` times (default 3) before it gives up
+(KilledWorker): a scheduler started with 0 makes the build's one retry the only one.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 
 from distributed import WorkerPlugin
 
-from policyreport.errors import BuildError, ParameterError
+from policyreport.errors import ParameterError
 
 CONNECT_TIMEOUT = 10  # seconds to reach the scheduler
 PLUGIN_NAME = "policyreport-kernels"
@@ -114,7 +116,7 @@ class ClusterRunner:
     def __call__(self, job, parameters, running: Path, figures, attempt: int) -> None:
         from distributed import KilledWorker
 
-        from policyreport.build.execute import FIGURES_PARAMETER, run_inputs_of
+        from policyreport.build.execute import FIGURES_PARAMETER, RunLost, run_inputs_of
 
         key = run_inputs_of(job, self.settings.shared).key
         future = self.client.submit(
@@ -133,10 +135,8 @@ class ClusterRunner:
         try:
             text, artifacts = future.result()
         except KilledWorker:
-            raise BuildError(
-                step="execute",
-                reason=f"{job.notebook.name} ({job.lang}): the Dask workers running it died",
-            ) from None
+            # execute._execute submits it once more (a new key), then names the notebook
+            raise RunLost("the Dask worker") from None
         except Exception as error:
             partial = getattr(error, "policyreport_partial", None)
             if partial is not None:
@@ -168,7 +168,7 @@ def connect(scheduler: str):
         ) from None
 
 
-def execute_on_cluster(jobs, settings, *, scheduler, kept_as, progress, say):
+def execute_on_cluster(jobs, settings, *, scheduler, kept_as, progress, say, cancel=None):
     from dataclasses import replace
 
     from policyreport.build.execute import execute_all
@@ -188,6 +188,7 @@ def execute_on_cluster(jobs, settings, *, scheduler, kept_as, progress, say):
             kept_as=kept_as,
             max_workers=max(threads, 1),
             progress=progress,
+            cancel=cancel,
         )
     finally:
         client.close()

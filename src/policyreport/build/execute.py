@@ -17,7 +17,7 @@ over all cells of the source notebook, as JupyterLab shows them top to bottom, a
 `In [n]` it shows there after Run All: papermill's own "In [n]" counts its injected cell),
 the exception, and where the executed notebook was kept for debugging
 (report/<spec>/failed/<name>.<lang>.ipynb); so does a cell that runs past the timeout. A
-kernel that dies is replaced and the run tried once more.
+kernel that dies is replaced and the run tried once more; so is a run whose Dask worker died.
 
 A job with `figures` set collects its charts: see Job, and docs/architecture.md (Publishing).
 """
@@ -48,6 +48,11 @@ FIGURES_PARAMETER = "figures_dir"
 FIGURES_PLACEHOLDER = "@policyreport-figures-dir@"
 # Per-cell and per-notebook metadata that only says when or how long something ran.
 _TIMING_KEYS = ("start_time", "end_time", "duration")
+
+
+class RunLost(Exception):
+    """The process running a run elsewhere died with it (a Dask worker): the run is tried
+    once more, then the build stops naming the notebook."""
 
 
 @dataclass(frozen=True)
@@ -278,7 +283,8 @@ def _write_files(files: dict[str, bytes], directory: Path) -> None:
 
 
 def _execute(job: Job, parameters: dict, running: Path, source: dict, shown: str, settings):
-    """papermill on a warm kernel; a dead kernel gets one more try on a fresh one."""
+    """papermill on a warm kernel; a dead kernel gets one more try on a fresh one, a run lost
+    with its Dask worker one more try on the cluster."""
     import papermill
     from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
@@ -325,10 +331,11 @@ def _execute(job: Job, parameters: dict, running: Path, source: dict, shown: str
                 "timeout in the spec's [report])",
                 kept_at=_keep_failed(job, running, settings),
             ) from None
-        except DeadKernelError:
+        except (DeadKernelError, RunLost) as error:
             if attempt == 2:
+                what = "the kernel" if isinstance(error, DeadKernelError) else str(error)
                 raise BuildError(
-                    step="execute", reason=f"{shown}: the kernel died twice while running it"
+                    step="execute", reason=f"{shown}: {what} died twice while running it"
                 ) from None
         except Exception as error:  # kernel did not start, notebook unreadable …
             if isinstance(error, NotebookExecutionError | BuildError):
@@ -355,55 +362,74 @@ def execute_all(
     kept_as: Callable[[Job], str],
     max_workers: int = 2,
     progress: Callable[[int, int, Executed], None] | None = None,
+    slots: threading.Semaphore | None = None,
+    cancel: threading.Event | None = None,
 ) -> list[Executed]:
-    """Run every job, up to max_workers at a time; results in job order.
+    """Run every job, up to max_workers at a time, in the order given; results in job order.
 
-    On the first failure no further job starts; running ones finish, then the failure of the
-    earliest job (in spec order) is raised, so the error does not depend on timing.
+    A run that several variants share executes once, and its repeats follow from the cache
+    right after it (so each variant is complete as early as its own runs are). `slots`: one
+    is held while a run executes (the build shares them with its PDF renderings); `cancel`:
+    set by the caller, no further job starts. On the first failure no further job starts;
+    running ones finish, then the failure of the earliest job (in spec order) is raised, so
+    the error does not depend on timing.
     """
     results: dict[int, Executed] = {}
     failures: dict[int, BaseException] = {}
-    stop = threading.Event()
+    stop = cancel if cancel is not None else threading.Event()
     done_count = 0
     lock = threading.Lock()
 
-    def one(index: int) -> None:
+    first: dict[tuple, int] = {}
+    repeats: dict[int, list[int]] = {}
+    for index, job in enumerate(jobs):
+        if job.same_run() in first:
+            repeats[first[job.same_run()]].append(index)
+        else:
+            first[job.same_run()] = index
+            repeats[index] = []
+
+    def run(index: int) -> bool:
         nonlocal done_count
         if stop.is_set():
-            return
+            return False
         job = jobs[index]
         try:
-            result = run_job(job, settings, kept_as=kept_as(job))
+            if slots is not None:
+                with slots:
+                    result = run_job(job, settings, kept_as=kept_as(job))
+            else:
+                result = run_job(job, settings, kept_as=kept_as(job))
         except BaseException as error:
             stop.set()
             failures[index] = error
-            return
+            return False
         with lock:
             results[index] = result
             done_count += 1
             if progress is not None:
                 progress(done_count, len(jobs), result)
+        return True
 
-    # A run that several variants share executes once; its repeats follow from the cache.
-    first: dict[tuple, int] = {}
-    repeats = []
-    for index, job in enumerate(jobs):
-        if job.same_run() in first:
-            repeats.append(index)
-        else:
-            first[job.same_run()] = index
-    workers = max(1, min(max_workers, len(jobs)))
+    def one(index: int) -> None:
+        if run(index):
+            for repeat in repeats[index]:
+                if not run(repeat):
+                    return
+
+    workers = max(1, min(max_workers, len(first)))
     with concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="notebook") as pool:
-        for batch in (list(first.values()), repeats):
-            futures = [pool.submit(one, index) for index in batch]
-            try:
-                for future in futures:
-                    future.result()
-            except BaseException:
-                stop.set()
-                for future in futures:
-                    future.cancel()
-                raise
+        futures = [pool.submit(one, index) for index in first.values()]
+        try:
+            for future in futures:
+                future.result()
+        except BaseException:
+            stop.set()
+            for future in futures:
+                future.cancel()
+            raise
     if failures:
         raise failures[min(failures)]
+    if stop.is_set():
+        raise BuildError(step="execute", reason="stopped")
     return [results[index] for index in range(len(jobs))]

@@ -21,10 +21,17 @@ is fetched: the URL fetcher refuses every URL but data: URIs.
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import hashlib
+import json
 import logging
 import os
+import queue
 import shutil
+import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -109,73 +116,171 @@ def cache_key(html: bytes) -> str:
     return digest.hexdigest()
 
 
+class Renderers:
+    """PDF renderings of a build, each in a long-lived Python process of its own.
+
+    WeasyPrint is CPU-bound Python (threads would not help), and a new process pays ~1 s to
+    import it and set up fontconfig before its first page: these processes pay that once, in
+    the background (`start`, while the notebooks execute), then render one PDF after another
+    as the build hands them over (`submit`, as soon as each HTML is assembled). They are
+    `python -m policyreport.build.pdf --serve` rather than multiprocessing workers, which
+    would re-import the caller's main module. A rendering takes one of `slots` (the build's
+    --jobs, shared with the notebook runs) while it runs, so runs and renderings together keep
+    to --jobs. A PDF is taken from cache_dir when its HTML and the renderer are unchanged."""
+
+    def __init__(
+        self, workers: int, cache_dir: Path | None = None, slots: threading.Semaphore | None = None
+    ) -> None:
+        self.workers = max(1, workers)
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
+        self.slots = slots
+        self._idle: queue.SimpleQueue = queue.SimpleQueue()
+        self._processes: list[subprocess.Popen] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        self._pool = concurrent.futures.ThreadPoolExecutor(self.workers, thread_name_prefix="pdf")
+
+    def start(self, count: int | None = None) -> None:
+        """Start (up to `workers`) renderer processes now, so that they are ready when the
+        first HTML is."""
+        for _ in range(min(self.workers, count if count is not None else self.workers)):
+            with self._lock:
+                if len(self._processes) >= self.workers:
+                    return
+                self._idle.put(self._spawn())
+
+    def submit(self, html: Path, target: Path) -> concurrent.futures.Future:
+        """Render `html` (a file) into `target`; the future's result is the seconds the
+        rendering took, None when the PDF came from the cache."""
+        return self._pool.submit(self._render, Path(html), Path(target))
+
+    def close(self) -> None:
+        """Stop every renderer process (those still rendering are killed)."""
+        self._closed = True
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            processes, self._processes = self._processes, []
+        for process in processes:  # idle, or rendering for a build that stopped: no waiting
+            process.kill()
+            process.wait()
+            with contextlib.suppress(OSError):
+                process.stdin.close()
+                process.stdout.close()
+
+    def __enter__(self) -> Renderers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _spawn(self) -> subprocess.Popen:
+        command = [sys.executable, "-m", "policyreport.build.pdf", "--serve"]
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # the answers say what went wrong
+            text=True,
+            encoding="utf-8",
+        )
+        self._processes.append(process)
+        return process
+
+    def _borrow(self) -> subprocess.Popen:
+        with self._lock:
+            if self._idle.empty() and len(self._processes) < self.workers:
+                return self._spawn()
+        return self._idle.get()
+
+    def _give_back(self, process: subprocess.Popen) -> None:
+        if process.poll() is None:
+            self._idle.put(process)
+            return
+        with self._lock:  # a dead renderer: the next rendering starts a new one
+            if process in self._processes:
+                self._processes.remove(process)
+
+    def _render(self, html: Path, target: Path) -> float | None:
+        if self._closed:
+            raise BuildError(step="pdf", reason="the build stopped")
+        cached = None
+        if self.cache_dir is not None:
+            cached = self.cache_dir / f"{cache_key(html.read_bytes())}.pdf"
+            if cached.is_file():
+                shutil.copyfile(cached, target)
+                return None
+        if self.slots is not None:
+            self.slots.acquire()
+        try:
+            process = self._borrow()
+            started = time.monotonic()
+            answer = _ask(process, html, target)
+            seconds = time.monotonic() - started
+            self._give_back(process)
+        finally:
+            if self.slots is not None:
+                self.slots.release()
+        if "error" in answer:
+            raise BuildError(step="pdf", reason=f"{html.name}: {answer['error']}")
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_name(f".{cached.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+            shutil.copyfile(target, tmp)
+            os.replace(tmp, cached)
+        return seconds
+
+
+def _ask(process: subprocess.Popen, html: Path, target: Path) -> dict:
+    """One request to a `--serve` process: its answer, {"seconds": …} or {"error": …}."""
+    try:
+        process.stdin.write(json.dumps([str(html), str(target)]) + "\n")
+        process.stdin.flush()
+        line = process.stdout.readline()
+    except OSError:
+        line = ""
+    if not line:
+        process.kill()
+        return {"error": f"the PDF renderer stopped (exit status {process.wait()})"}
+    return json.loads(line)
+
+
 def render_pdfs(
     pairs: list[tuple[Path, Path]], max_workers: int = 2, cache_dir: Path | None = None
 ) -> list[float | None]:
-    """Render each (html file, pdf file) pair; return the seconds each took, in order, None
-    for a PDF taken from cache_dir (kept by the sha256 of its HTML and the renderer).
-
-    With several pairs and workers, each renders in its own Python process (WeasyPrint is
-    CPU-bound Python: threads would not help), started as `python -m policyreport.build.pdf`
-    rather than by multiprocessing, which would re-import the caller's main module."""
-    seconds: list[float | None] = [None] * len(pairs)
-    keys = [cache_key(Path(html).read_bytes()) for html, _ in pairs]
-    todo = []
-    for index, (_, pdf) in enumerate(pairs):
-        cached = Path(cache_dir) / f"{keys[index]}.pdf" if cache_dir is not None else None
-        if cached is not None and cached.is_file():
-            shutil.copyfile(cached, pdf)
-        else:
-            todo.append(index)
-    if max_workers <= 1 or len(todo) <= 1:
-        for index in todo:
-            seconds[index] = _render_file(*pairs[index])
-    else:
-        _render_in_processes(pairs, todo, max_workers, seconds)
-    if cache_dir is not None:
-        Path(cache_dir).mkdir(parents=True, exist_ok=True)
-        for index in todo:
-            cached = Path(cache_dir) / f"{keys[index]}.pdf"
-            tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-            shutil.copyfile(pairs[index][1], tmp)
-            os.replace(tmp, cached)
-    return seconds
+    """Render each (html file, pdf file) pair at once (Renderers); the seconds each took, in
+    order, None for a PDF taken from cache_dir."""
+    with Renderers(min(max_workers, len(pairs)) or 1, cache_dir) as renderers:
+        futures = [renderers.submit(html, pdf) for html, pdf in pairs]
+        return [future.result() for future in futures]
 
 
-def _render_in_processes(pairs, todo: list[int], max_workers: int, seconds: list) -> None:
-    import subprocess
-    import sys
-
-    pending = list(todo)
-    running: list[tuple[int, float, subprocess.Popen]] = []
-    try:
-        while pending or running:
-            while pending and len(running) < max_workers:
-                index = pending.pop(0)
-                html, pdf = pairs[index]
-                command = [sys.executable, "-m", "policyreport.build.pdf", str(html), str(pdf)]
-                process = subprocess.Popen(
-                    command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-                )
-                running.append((index, time.monotonic(), process))
-            index, started, process = running.pop(0)
-            _, stderr = process.communicate()
-            if process.returncode != 0:
-                lines = stderr.strip().splitlines() or [f"exit status {process.returncode}"]
-                raise BuildError(step="pdf", reason=f"{pairs[index][0].name}: {lines[-1]}")
-            seconds[index] = time.monotonic() - started
-    finally:
-        for _, _, process in running:
-            process.kill()
-            process.wait()
+def serve() -> int:
+    """`python -m policyreport.build.pdf --serve`: render the [html, pdf] pair of each line of
+    stdin, answering each with one JSON line on stdout; ends at the end of stdin."""
+    answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)  # whatever a library prints must not mix with the answers
+    sys.stdout = sys.stderr
+    # pay the imports and fontconfig's set-up now, before the first report arrives
+    render_pdf('<html lang="en"><head><title>warm-up</title></head><body><p>.</p></body></html>')
+    for line in sys.stdin:
+        try:
+            html, target = json.loads(line)
+            answer = {"seconds": _render_file(Path(html), Path(target))}
+        except BuildError as error:
+            answer = {"error": error.reason}
+        except Exception as error:  # reported to the build, which names the file
+            answer = {"error": f"{type(error).__name__}: {error}"}
+        answers.write(json.dumps(answer) + "\n")
+        answers.flush()
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m policyreport.build.pdf REPORT.html REPORT.pdf`: one rendering (used by the build
-    to render several languages at once)."""
-    import sys
-
+    """`python -m policyreport.build.pdf REPORT.html REPORT.pdf`: one rendering;
+    `--serve`: a renderer process of the build (Renderers)."""
     args = sys.argv[1:] if argv is None else argv
+    if args == ["--serve"]:
+        return serve()
     if len(args) != 2:
         print("usage: python -m policyreport.build.pdf REPORT.html REPORT.pdf", file=sys.stderr)
         return 2

@@ -517,20 +517,10 @@ def _kernel_env_base(root: Path) -> dict[str, str]:
 
 def _build_locked(spec, options, targets, out_dir, root, data_dir, timings, started, version):
     from policyreport.build import pdf
-    from policyreport.build.assemble import (
-        ExecutedNotebook,
-        assemble_html,
-        document_date,
-        list_data_files,
-    )
+    from policyreport.build.assemble import document_date, list_data_files
     from policyreport.build.cache import RunCache, row_hashes, shared_inputs
-    from policyreport.build.execute import RunSettings, execute_all
-    from policyreport.build.scope import (
-        check_citations,
-        cited_assumptions,
-        data_files_in_scope,
-        scope_dataset,
-    )
+    from policyreport.build.execute import RunSettings
+    from policyreport.build.scope import scope_dataset
 
     for stale in out_dir.glob(".staging-*"):  # left by a killed build (we hold the lock)
         shutil.rmtree(stale, ignore_errors=True)
@@ -541,16 +531,18 @@ def _build_locked(spec, options, targets, out_dir, root, data_dir, timings, star
     if options.use_cache and not cache.enabled:
         notes.append(f"cache off: {cache.off_reason}")
         _say(options, f"note: the cache is off ({cache.off_reason}); the build goes on without it")
-    font_cache = Path(options.cache_dir) if cache.enabled else None
-    data_files = list_data_files(data_dir)
+    # --jobs bounds the notebook runs and the PDF renderings together (one pool of slots)
+    slots = threading.BoundedSemaphore(options.jobs)
+    pdf_cache = Path(options.cache_dir) / "pdf" if cache.enabled else None
+    renderers = pdf.Renderers(options.jobs, pdf_cache, slots)
+    execution = None
     try:
         staging.mkdir(parents=True)
         for target in targets:
             staged_figures = staging / target.folder / "figures"
             target.jobs = [replace(job, figures=staged_figures) for job in target.jobs]
 
-        # 2. execute every run of every target at once
-        step = time.monotonic()
+        # 2. execute every run of every target, in a thread of its own
         first = targets[0]
         epoch = _epoch(document_date(scope_dataset(first.dataset, first.spec).sources))
         settings = RunSettings(
@@ -565,7 +557,7 @@ def _build_locked(spec, options, targets, out_dir, root, data_dir, timings, star
             timeout=options.timeout or spec.timeout,
         )
 
-        def progress(done: int, total: int, result) -> None:
+        def say_done(done: int, total: int, result) -> None:
             how = "from cache" if result.cached else f"{result.seconds:.1f} s"
             elapsed = time.monotonic() - started
             _say(
@@ -580,79 +572,40 @@ def _build_locked(spec, options, targets, out_dir, root, data_dir, timings, star
         def kept_as(job) -> str:
             return _shown(out_dir / folders[job.group] / "notebooks" / job.output_name, root)
 
-        executed = _execute(jobs, settings, kept_as, options, progress, execute_all)
-        timings["execute"] = time.monotonic() - step
+        execution = _Execution(jobs, say_done, [target.group for target in targets])
+        execution.start(
+            lambda progress, cancel: _execute(
+                jobs, settings, kept_as, options, progress, slots, cancel
+            )
+        )
+        # the renderer processes import WeasyPrint while the first runs execute
+        renderers.start(sum(len(target.spec.languages) for target in targets))
 
-        # 3. per target: its notebooks and charts into its folder, the trace, its HTML
-        import json
-
+        # 3. each target as soon as its runs are done: notebooks and charts into its folder,
+        # the trace, its HTML, its PDFs started (while other targets' runs go on)
         produced: list[Path] = []
-        pdf_pairs = []
+        executed = []
+        rendering = []
+        timings["execute"] = 0.0  # listed first; set when the runs are done
+        pdf_started = 0.0
+        data_files = list_data_files(data_dir)
+        font_cache = Path(options.cache_dir) if cache.enabled else None
         for target in targets:
-            mine = [result for result in executed if result.job.group == target.group]
-            for result in mine:
-                relative = target.folder / "notebooks" / result.job.output_name
-                (staging / relative).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(result.path, staging / relative)
-                result.path = staging / relative
-                produced.append(relative)
-            staged_figures = staging / target.folder / "figures"
-            produced += sorted(
-                path.relative_to(staging)
-                for path in staged_figures.rglob("*")
-                if path.is_file() and not path.name.startswith(".")
-            )
-            loaded = {
-                (result.job.name, result.job.lang): json.loads(result.path.read_text("utf-8"))
-                for result in mine
-            }
-            # every number of every notebook from the data, before anything is published
-            step = time.monotonic()
-            _trace(mine, loaded, target.dataset, root, failed_dir)
-            timings["trace" if target.variant is None else f"trace {target.label}"] = (
-                time.monotonic() - step
-            )
-            scoped = scope_dataset(
-                target.dataset, target.spec, cited_assumptions(list(loaded.values()))
-            )
-            check_citations(
-                {f"{n} ({lang})": nb for (n, lang), nb in loaded.items()}, scoped, target.spec
-            )
-            scoped_files = data_files_in_scope(data_files, data_dir, scoped)
-            for lang in target.spec.languages:
-                step = time.monotonic()
-                notebooks = [
-                    ExecutedNotebook(result.job.name, loaded[(result.job.name, result.job.lang)])
-                    for result in mine
-                    if result.job.lang == lang
-                ]
-                html = assemble_html(
-                    title=target.spec.titles[lang],
-                    lang=lang,
-                    notebooks=notebooks,
-                    dataset=scoped,
-                    data_files=scoped_files,
-                    data_dir=data_dir,
-                    parameters=target.spec.build_parameters,
-                    lang_parameter=target.spec.lang_parameter,
-                    cache_dir=font_cache,
-                    version=version,
-                    # each edition beside this one (also those a --lang build leaves alone)
-                    editions={other: f"{spec.name}.{other}.html" for other in target.spec.titles},
-                )
-                html_name = target.html_prefix / f"{spec.name}.{lang}.html"
-                pdf_name = target.html_prefix / f"{spec.name}.{lang}.pdf"
-                (staging / html_name).parent.mkdir(parents=True, exist_ok=True)
-                (staging / html_name).write_text(html, encoding="utf-8")
-                label = lang if target.variant is None else f"{target.label} {lang}"
-                timings[f"html {label}"] = time.monotonic() - step
-                _say(options, f"{label}: HTML assembled ({timings[f'html {label}']:.1f} s)")
-                pdf_pairs.append((staging / html_name, staging / pdf_name))
-                produced += [html_name, pdf_name]
-        step = time.monotonic()
-        pdf_cache = Path(options.cache_dir) / "pdf" if cache.enabled else None
-        seconds = pdf.render_pdfs(pdf_pairs, max_workers=options.jobs, cache_dir=pdf_cache)
-        timings["pdf"] = time.monotonic() - step
+            mine = execution.wait_for(target)
+            executed += mine
+            staged, pairs = _assemble_target(
+                target, mine, spec, staging, root, data_dir, data_files, failed_dir,
+                font_cache, version, timings, options,
+            )  # fmt: skip
+            produced += staged
+            for html, pdf_file in pairs:
+                if not rendering:
+                    pdf_started = time.monotonic()
+                rendering.append(renderers.submit(html, pdf_file))
+        timings["execute"] = execution.seconds
+        seconds = [future.result() for future in rendering]
+        # from the first PDF started to the last done (alongside runs and assembly)
+        timings["pdf"] = time.monotonic() - pdf_started if rendering else 0.0
         rendered = sum(taken is not None for taken in seconds)
         _say(options, f"PDF: {rendered} rendered, {len(seconds) - rendered} from cache")
         if targets[0].variant is not None:
@@ -668,6 +621,9 @@ def _build_locked(spec, options, targets, out_dir, root, data_dir, timings, star
             if failed_dir.is_dir() and not any(failed_dir.iterdir()):
                 failed_dir.rmdir()
     finally:
+        renderers.close()
+        if execution is not None:
+            execution.stop()
         shutil.rmtree(staging, ignore_errors=True)
 
     return BuildResult(
@@ -680,7 +636,146 @@ def _build_locked(spec, options, targets, out_dir, root, data_dir, timings, star
     )
 
 
-def _execute(jobs, settings, kept_as, options, progress, execute_all):
+class _Execution:
+    """The notebook runs of a build in a thread of their own, so that the build can assemble
+    each target (and start its PDFs) as soon as that target's own runs are done."""
+
+    def __init__(self, jobs: list, progress, groups: list[str]) -> None:
+        self.progress = progress
+        # every target's group, also one without runs (a new project has no notebooks yet)
+        self.remaining: dict[str, int] = dict.fromkeys(groups, 0)
+        for job in jobs:
+            self.remaining[job.group] = self.remaining.get(job.group, 0) + 1
+        self.results: dict[str, dict] = {group: {} for group in self.remaining}
+        self.condition = threading.Condition()
+        self.cancel = threading.Event()
+        self.finished = False
+        self.error: BaseException | None = None
+        self.seconds = 0.0
+        self.thread: threading.Thread | None = None
+
+    def start(self, execute) -> None:
+        started = time.monotonic()
+
+        def progress(done: int, total: int, result) -> None:
+            self.progress(done, total, result)
+            with self.condition:
+                group = result.job.group
+                self.results[group][(result.job.name, result.job.lang)] = result
+                self.remaining[group] -= 1
+                self.condition.notify_all()
+
+        def run() -> None:
+            try:
+                execute(progress, self.cancel)
+            except BaseException as error:  # raised in the build's thread by wait_for
+                self.error = error
+            with self.condition:
+                self.finished = True
+                self.seconds = time.monotonic() - started
+                self.condition.notify_all()
+
+        self.thread = threading.Thread(target=run, name="runs")
+        self.thread.start()
+
+    def wait_for(self, target) -> list:
+        """The target's executed runs, in its jobs' order, once all are done; the runs'
+        failure (the earliest in spec order) when there is one."""
+        group = target.group
+        with self.condition:
+            self.condition.wait_for(
+                lambda: self.finished or (self.remaining[group] == 0 and self.error is None)
+            )
+            if self.error is not None:
+                raise self.error
+            if self.remaining[group] != 0:
+                raise BuildError(step="execute", reason=f"runs of {target.label} did not finish")
+            return [self.results[group][(job.name, job.lang)] for job in target.jobs]
+
+    def stop(self) -> None:
+        """No further run starts; wait for those running (a build that failed elsewhere)."""
+        self.cancel.set()
+        if self.thread is not None:
+            self.thread.join()
+
+
+def _assemble_target(
+    target, mine, spec, staging, root, data_dir, data_files, failed_dir, font_cache, version,
+    timings, options,
+) -> tuple[list[Path], list[tuple[Path, Path]]]:  # fmt: skip
+    """One target's notebooks and charts moved into its staged folder, traced, and its HTML
+    written in each language: (the staged files, relative; the (html, pdf) pairs to render)."""
+    import json
+
+    from policyreport.build.assemble import ExecutedNotebook, assemble_html
+    from policyreport.build.scope import (
+        check_citations,
+        cited_assumptions,
+        data_files_in_scope,
+        scope_dataset,
+    )
+
+    produced: list[Path] = []
+    for result in mine:
+        relative = target.folder / "notebooks" / result.job.output_name
+        (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(result.path, staging / relative)
+        result.path = staging / relative
+        produced.append(relative)
+    staged_figures = staging / target.folder / "figures"
+    produced += sorted(
+        path.relative_to(staging)
+        for path in staged_figures.rglob("*")
+        if path.is_file() and not path.name.startswith(".")
+    )
+    loaded = {
+        (result.job.name, result.job.lang): json.loads(result.path.read_text("utf-8"))
+        for result in mine
+    }
+    # every number of every notebook from the data, before anything is published
+    step = time.monotonic()
+    _trace(mine, loaded, target.dataset, root, failed_dir)
+    timings["trace" if target.variant is None else f"trace {target.label}"] = (
+        time.monotonic() - step
+    )
+    scoped = scope_dataset(target.dataset, target.spec, cited_assumptions(list(loaded.values())))
+    check_citations({f"{n} ({lang})": nb for (n, lang), nb in loaded.items()}, scoped, target.spec)
+    scoped_files = data_files_in_scope(data_files, data_dir, scoped)
+    pairs = []
+    for lang in target.spec.languages:
+        step = time.monotonic()
+        notebooks = [
+            ExecutedNotebook(result.job.name, loaded[(result.job.name, result.job.lang)])
+            for result in mine
+            if result.job.lang == lang
+        ]
+        html = assemble_html(
+            title=target.spec.titles[lang],
+            lang=lang,
+            notebooks=notebooks,
+            dataset=scoped,
+            data_files=scoped_files,
+            data_dir=data_dir,
+            parameters=target.spec.build_parameters,
+            lang_parameter=target.spec.lang_parameter,
+            cache_dir=font_cache,
+            version=version,
+            # each edition beside this one (also those a --lang build leaves alone)
+            editions={other: f"{spec.name}.{other}.html" for other in target.spec.titles},
+        )
+        html_name = target.html_prefix / f"{spec.name}.{lang}.html"
+        pdf_name = target.html_prefix / f"{spec.name}.{lang}.pdf"
+        (staging / html_name).parent.mkdir(parents=True, exist_ok=True)
+        (staging / html_name).write_text(html, encoding="utf-8")
+        label = lang if target.variant is None else f"{target.label} {lang}"
+        timings[f"html {label}"] = time.monotonic() - step
+        _say(options, f"{label}: HTML assembled ({timings[f'html {label}']:.1f} s)")
+        pairs.append((staging / html_name, staging / pdf_name))
+        produced += [html_name, pdf_name]
+    return produced, pairs
+
+
+def _execute(jobs, settings, kept_as, options, progress, slots=None, cancel=None):
     """Every run, on the local kernel pool or the Dask cluster of --scheduler."""
     if options.scheduler:
         from policyreport.build.backends import execute_on_cluster
@@ -692,8 +787,19 @@ def _execute(jobs, settings, kept_as, options, progress, execute_all):
             kept_as=kept_as,
             progress=progress,
             say=lambda message: _say(options, message),
+            cancel=cancel,
         )
-    return execute_all(jobs, settings, kept_as=kept_as, max_workers=options.jobs, progress=progress)
+    from policyreport.build.execute import execute_all
+
+    return execute_all(
+        jobs,
+        settings,
+        kept_as=kept_as,
+        max_workers=options.jobs,
+        progress=progress,
+        slots=slots,
+        cancel=cancel,
+    )
 
 
 def _trace(executed, loaded: dict, dataset, root: Path, failed_dir: Path) -> None:

@@ -161,8 +161,19 @@ def vocabulary_path(data_dir: Path | str | None = None) -> Path:
     name = VOCABULARY_FILE
     # A missing or broken data package is reported by the table reader, not here.
     with contextlib.suppress(OSError, ValueError, AttributeError):
+        stat = package.stat()
+        cached = _PACKAGE_CACHE.get(package)
+        if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
+            return data / cached[2]
         name = json.loads(package.read_text(encoding="utf-8")).get("vocabulary", name)
+        _PACKAGE_CACHE[package] = (stat.st_mtime_ns, stat.st_size, name)
     return data / name
+
+
+# The "vocabulary" key of each datapackage.json read, by its modification time and size:
+# formatting a report asks for the vocabulary thousands of times, and parsing the whole
+# descriptor each time was most of the work.
+_PACKAGE_CACHE: dict[Path, tuple[int, int, str]] = {}
 
 
 def load_vocabulary(data_dir: Path | str | None = None) -> Vocabulary:
