@@ -6,7 +6,7 @@ import csv
 import io
 
 from policyreport import paths
-from policyreport.build.bench import Scratch
+from policyreport.build.bench import Scratch, build_steps, verdict
 from policyreport.build.spec import load_spec
 from policyreport.data.check import run_checks
 
@@ -38,3 +38,31 @@ def test_one_fact_changed_corrects_a_qualifier_the_chapters_print(tmp_path):
 
     assert scratch.edit_fact() == edited
     assert facts.read_bytes() == original
+
+
+def test_build_steps_are_read_from_the_summary_line():
+    output = (
+        "[10/10] 04_synthesis (en) 0.9 s  (elapsed 12.2 s)\n"
+        "built in 33.3 s (10 executed, 0 from cache; check 1.1 s, execute 11.0 s, trace 0.6 s,"
+        " html zh 2.8 s, html en 1.4 s, pdf 16.1 s)\n"
+    )
+    assert build_steps(output) == {
+        "check": 1.1,
+        "execute": 11.0,
+        "trace": 0.6,
+        "html zh": 2.8,
+        "html en": 1.4,
+        "pdf": 16.1,
+    }
+    assert build_steps("up to date in 0.12 s (no input changed)\n") == {}
+
+
+def test_each_goal_is_met_or_says_by_how_much_it_misses():
+    assert verdict(1.17, ("<=", 1.5)) == "met"
+    assert verdict(1.5, ("<=", 1.5)) == "met"
+    assert verdict(0.5, ("<", 0.5)) == "missed: 0.50 vs < 0.5 (1.0x the goal)"
+    # 0.58 of cold against < 0.33: 0.58 / 0.33 = 1.76 -> 1.8x
+    assert verdict(0.58, ("<", 0.33)) == "missed: 0.58 vs < 0.33 (1.8x the goal)"
+    # by hand only 3.24x faster against >= 5: 5 / 3.24 = 1.54 -> 1.5x short
+    assert verdict(3.24, (">=", 5.0)) == "missed: 3.24 vs >= 5 (1.5x the goal)"
+    assert verdict(6.0, (">=", 5.0)) == "met"
