@@ -32,3 +32,31 @@ def test_without_a_year_a_relative_period_is_unknown_and_full_year_is_doubtful()
     assert time_cues("今年收入增长5%。", scan_text("今年收入增长5%。"), None)[0].period is None
     (cue,) = time_cues("全年收入增长5%。", scan_text("全年收入增长5%。"), 2026)
     assert (cue.period, cue.doubtful) == ("2026", True)
+
+
+@pytest.mark.parametrize(
+    ("text", "period", "rests_on_year"),
+    [
+        # no year written: the page's year (2026) supplies it
+        ("上半年，收入增长5%。", "2026-01..2026-06", True),
+        ("下半年，收入增长5%。", "2026-07..2026-12", True),
+        ("今年上半年，收入增长5%。", "2026-01..2026-06", True),
+        ("第二季度，收入增长5%。", "2026-04..2026-06", True),
+        ("二季度，收入增长5%。", "2026-04..2026-06", True),
+        ("去年4月，收入增长5%。", "2025-04", True),
+        ("去年第四季度，收入增长5%。", "2025-10..2025-12", True),
+        ("前4个月，收入增长5%。", "2026-01..2026-04", True),
+        ("年底，收入达5亿元。", "2026-12-31", True),
+        # the year is written: it rests on the text, not on the page's year
+        ("2026年第二季度，收入增长5%。", "2026-04..2026-06", False),
+        ("2026年二季度，收入增长5%。", "2026-04..2026-06", False),
+        ("2025年前4个月，收入增长5%。", "2025-01..2025-04", False),
+        ("2026年上半年，收入增长5%。", "2026-01..2026-06", False),
+        ("2026年4月，收入增长5%。", "2026-04", False),
+    ],
+)
+def test_a_period_rests_on_the_pages_year_only_when_the_text_leaves_the_year_out(
+    text, period, rests_on_year
+):
+    cue = time_cues(text, scan_text(text), 2026)[-1]
+    assert (cue.period, cue.rests_on_year) == (period, rests_on_year)

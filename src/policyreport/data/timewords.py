@@ -75,8 +75,9 @@ def _cue_from_mention(text: str, m: Mention, year: int | None, cues: list[TimeCu
     if m.kind == "date":
         packed = int(m.value)
         y, month, day = packed // 10000, packed // 100 % 100, packed % 100
-        implicit = y == 0
-        y = y or _year_just_before(text, m.start, year)
+        rests = False
+        if not y:
+            y, rests = _year_just_before(text, m.start, year)
         if not y:
             cues.append(TimeCue(start, m.end, None))
             return
@@ -95,7 +96,7 @@ def _cue_from_mention(text: str, m: Mention, year: int | None, cues: list[TimeCu
             period = f"{_ym(y, month)}-{_last_day(y, month):02d}"
         else:
             period = _ym(y, month)
-        cues.append(TimeCue(start, m.end, period, rests_on_year=implicit and y == year))
+        cues.append(TimeCue(start, m.end, period, rests_on_year=rests))
         return
     if m.unit == "五年规划" and m.value >= 6:
         first = _PLAN_FIRST_YEAR + 5 * (int(m.value) - 6)
@@ -104,9 +105,9 @@ def _cue_from_mention(text: str, m: Mention, year: int | None, cues: list[TimeCu
     if first_months(text, m):
         start = m.start if m.text.startswith("前") else m.start - 1
         months = int(m.value) * (1 if m.unit == "个月" else 3)
-        y = _year_just_before(text, start, year)
+        y, rests = _year_just_before(text, start, year)
         if y and 1 <= months <= 12:
-            cues.append(TimeCue(start, m.end, f"{_ym(y, 1)}..{_ym(y, months)}", y == year))
+            cues.append(TimeCue(start, m.end, f"{_ym(y, 1)}..{_ym(y, months)}", rests))
         return
 
 
@@ -126,17 +127,18 @@ def _since(text: str, end: int) -> bool:
     return "以来" in rest
 
 
-def _year_just_before(text: str, offset: int, year: int | None) -> int | None:
-    """The year a month or 前N个月 belongs to: 今年/去年 or 2025年 right before it, else
-    the page's year."""
+def _year_just_before(text: str, offset: int, year: int | None) -> tuple[int | None, bool]:
+    """The year a month, a half, a quarter or 前N个月 belongs to, and whether it rests on the
+    page's year: 2025年 right before it (it does not), 今年/去年 (it does: they count from
+    it), else the page's year itself (it does)."""
     window = text[max(0, offset - 6) : offset]
-    explicit = re.search(r"(\d{4})年$", window)
+    explicit = re.search(r"(\d{4})年(?:第)?$", window)
     if explicit:
-        return int(explicit.group(1))
+        return int(explicit.group(1)), False
     for word, shift in _RELATIVE_YEARS.items():
         if window.endswith(word) and year:
-            return year + shift
-    return year
+            return year + shift, True
+    return year, year is not None
 
 
 def time_cues(text: str, mentions: list[Mention], year: int | None) -> list[TimeCue]:
@@ -156,25 +158,26 @@ def time_cues(text: str, mentions: list[Mention], year: int | None) -> list[Time
         elif word in _PRESENT:
             cues.append(TimeCue(start, end, str(year) if year else None, rests_on_year=True))
         elif word in _HALVES:
-            y = _year_just_before(text, start, year)
+            y, rests = _year_just_before(text, start, year)
             first, last = _HALVES[word]
-            cues.append(TimeCue(start, end, f"{_ym(y, first)}..{_ym(y, last)}" if y else None))
+            span = f"{_ym(y, first)}..{_ym(y, last)}" if y else None
+            cues.append(TimeCue(start, end, span, rests_on_year=rests))
         elif word == "年初":
-            y = _year_just_before(text, start, year)
-            cues.append(TimeCue(start, end, _ym(y, 1) if y else None, rests_on_year=True))
+            y, rests = _year_just_before(text, start, year)
+            cues.append(TimeCue(start, end, _ym(y, 1) if y else None, rests_on_year=rests))
         elif word in ("年底", "年末"):
-            y = _year_just_before(text, start, year)
-            cues.append(TimeCue(start, end, f"{y}-12-31" if y else None, rests_on_year=True))
+            y, rests = _year_just_before(text, start, year)
+            cues.append(TimeCue(start, end, f"{y}-12-31" if y else None, rests_on_year=rests))
         else:  # 全年: which year is for a person to say
             cues.append(TimeCue(start, end, str(year) if year else None, True, doubtful=True))
     for match in _QUARTER.finditer(text):
         if any(s <= match.start() < e for s, e in taken) and not match.group().startswith("第"):
             continue
         quarter = "一二三四".find(match.group(1)) + 1 or int(match.group(1))
-        y = _year_just_before(text, match.start(), year)
+        y, rests = _year_just_before(text, match.start(), year)
         if y:
             span = f"{_ym(y, 3 * quarter - 2)}..{_ym(y, 3 * quarter)}"
-            cues.append(TimeCue(match.start(), match.end(), span, rests_on_year=True))
+            cues.append(TimeCue(match.start(), match.end(), span, rests_on_year=rests))
     cues.sort(key=lambda c: c.start)
     for before, after in zip(cues, cues[1:], strict=False):
         if after.start == before.end:  # 今年上半年: one expression, its quote starts at 今年
