@@ -9,9 +9,12 @@ vocabulary (data/vocabulary.toml) and a few rules of Chinese news prose:
   else the one with neither. A unit word the vocabulary lacks stays visible: ``TODO:unit 枚``.
 - qualifier: the vocabulary's qualifier whose `text` holds the word before or after the
   number (近 → nearly, 约 → approx, 超 → at_least, 余/多 → more_than, 至 → range).
-- kind: ordinals → rank; calendar mentions → date; a percent takes the kind whose cue word
-  (同比增长, 年均增长, 占, 比重 …) is nearest before it in its clause; a unit's own `kind`
-  (duration for 分钟) or `count`; else level. A fraction (约五分之一) is a share in percent.
+- kind: ordinals → rank; calendar mentions → date; a percent (a unit with `per_whole`, or
+  `difference_of` one: percentage points) takes the kind whose cue word (同比增长, 年均增长,
+  占, 比重 …) is nearest before it in its clause; a unit's own `kind` (duration for 分钟) or,
+  for counted things, `count` unless a `count_cues` word before it in its sentence (累计,
+  日均, 每月) makes it a level; else level. A fraction (约五分之一) is a share in the unit
+  the vocabulary marks `fraction = true` (percent).
 - period: the time words nearest before the number in its sentence (2025年, 今年4月,
   截至2025年底, 前4个月, 第二季度, 上半年, “十四五”期间, 去年, 目前 …) in facts.csv's form;
   a year the text leaves implicit comes from --year or from the assumption the source's
@@ -261,7 +264,7 @@ def _kind_for(text: str, m: Mention, unit_id: str, vocabulary) -> str:
     if m.kind == "ordinal":
         return "rank"
     unit = vocabulary.units.get(unit_id)
-    if unit is not None and (unit.per_whole or unit_id == "percentage_points"):
+    if unit is not None and (unit.per_whole or unit.difference_of):
         start, _end = _bounds(text, m.start, CLAUSE_END)
         before = text[start : m.start]
         best = None  # (distance from the number, -length of the cue, kind)
@@ -276,8 +279,25 @@ def _kind_for(text: str, m: Mention, unit_id: str, vocabulary) -> str:
     if unit is not None and unit.kind:
         return unit.kind
     if unit is not None and unit.count:
-        return "count"
+        return _count_kind(text, m, vocabulary)
     return "level"
+
+
+def _count_kind(text: str, m: Mention, vocabulary) -> str:
+    """A figure in a unit of counted things is a `count`, unless a word before it in its
+    sentence makes it another kind (the vocabulary's `count_cues`): a cumulative total
+    (累计 … 超200万架次) or a rate (日均, 每月) is an amount, a level, not a tally of things.
+    The sentence, not the clause: 累计 often opens a list of figures it governs."""
+    start, _end = _bounds(text, m.start, SENTENCE_END)
+    before = text[start : m.start]
+    best = None  # (distance from the number, -length of the cue, kind)
+    for kind in vocabulary.kinds.values():
+        for cue in kind.count_cues:
+            at = before.rfind(cue)
+            if at != -1:
+                key = (len(before) - at - len(cue), -len(cue), kind.id)
+                best = min(best, key) if best else key
+    return best[2] if best else "count"
 
 
 # --- one source ----------------------------------------------------------------------------
@@ -358,10 +378,10 @@ def _fact_row(text, m, cues, vocabulary, year, year_assumption) -> dict[str, str
         unit, kind = "year", "date"
         value = cue.period[:4] if cue and cue.period else (str(year) if year else "TODO:value")
         value_high = ""
-    elif is_fraction(m):
-        per_whole = vocabulary.units["percent"].per_whole or 100
-        unit, kind = "percent", "share"
-        value, value_high = _number(m.value * per_whole), ""
+    elif is_fraction(m) and vocabulary.fraction_unit() is not None:
+        share = vocabulary.fraction_unit()
+        unit, kind = share.id, "share"
+        value, value_high = _number(m.value * share.per_whole), ""
     else:
         unit = "rank" if m.kind == "ordinal" else _unit_for(text, m, vocabulary)
         if m.kind == "multiple":
