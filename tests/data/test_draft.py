@@ -424,3 +424,32 @@ def test_src_names_no_unit_the_draft_needs():
             if named and (name, node.value) not in allowed:
                 found.append(f"{name}:{node.lineno}: {node.value}")
     assert found == []
+
+
+def test_a_growth_rate_that_speeds_up_is_another_kind_with_its_sentences_quarter(tmp_path):
+    """增速较第一季度加快3.1个百分点: a change of a growth rate (kind other, by the cue 加快 of
+    the vocabulary), in the second quarter (第一季度 is the comparison's base)."""
+    text = "第二季度全市进出口6850亿元，同比增长10.2%，增速较第一季度加快3.1个百分点。"
+    rows = {f.mention.text: f.row for f in _draft_text(tmp_path, text).facts}
+    row = rows["3.1个百分点"]
+    assert (row["unit"], row["kind"], row["period"]) == (
+        "percentage_points",
+        "other",
+        "2026-04..2026-06",
+    )
+    assert rows["10.2%"]["kind"] == "growth_yoy"
+
+
+def test_a_unit_word_only_one_unit_has_needs_no_noun_after_it(tmp_path):
+    """A unit with a noun (zh_noun) is picked by that noun after the number when several
+    units share the measure word; when no other unit has the word, the noun may stand
+    before the number (包裹3200万件)."""
+    raw = (paths.DATA / "vocabulary.toml").read_text(encoding="utf-8")
+    raw += '\n[units.parcels]\nzh = "件"\nzh_noun = "包裹"\nen_one = "parcel"\ncount = true\n'
+    vocabulary = parse_vocabulary(raw.encode("utf-8"), tmp_path / "vocabulary.toml")
+    (fact,) = _draft_text(tmp_path, "跨境电商出口包裹3200万件。", vocabulary).facts
+    assert (fact.row["value"], fact.row["unit"], fact.row["kind"]) == (
+        "32000000",
+        "parcels",
+        "count",
+    )

@@ -60,3 +60,11 @@ def test_a_period_rests_on_the_pages_year_only_when_the_text_leaves_the_year_out
 ):
     cue = time_cues(text, scan_text(text), 2026)[-1]
     assert (cue.period, cue.rests_on_year) == (period, rests_on_year)
+
+
+def test_a_quarter_after_a_comparison_word_is_no_period():
+    """增速较第一季度加快: the first quarter is what the growth is compared with; the figure's
+    period is the second quarter the sentence opens with."""
+    text = "第二季度进出口6850亿元，增速较第一季度加快3.1个百分点。"
+    cues = time_cues(text, scan_text(text), 2026)
+    assert [(text[c.start : c.end], c.period) for c in cues] == [("第二季度", "2026-04..2026-06")]

@@ -241,6 +241,8 @@ def _unit_for(text: str, m: Mention, vocabulary) -> str:
     plain = [u for u in candidates if not u.zh_noun and not u.context]
     if len(plain) == 1:
         return plain[0].id
+    if len(candidates) == 1:  # nothing to tell apart, wherever its noun stands
+        return candidates[0].id
     return f"TODO:unit {m.unit}"
 
 

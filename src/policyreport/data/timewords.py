@@ -7,6 +7,8 @@ a span from the start of a year (前4个月 → YEAR-01..YEAR-04), a quarter (�
 YEAR-04..YEAR-06), a five-year plan (十四五 → 2021-2025), and words relative to the page's
 year (今年, 去年, 目前, 年初, 年底, 上半年; 全年 is marked doubtful). YEAR is the page's year
 (`--year` or the assumption the page's record names); a period that needs it and has none is None.
+A cue `rests_on_year` when the text leaves its year out (上半年, 第二季度, 今年4月, 去年), not
+after a written year (2026年第二季度). A quarter after 较/比 is a comparison's base, no cue.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ _TIME_WORDS = re.compile(
     )
 )
 _QUARTER = re.compile(r"(?:第)?([一二三四1-4])季度")
+_COMPARED = ("较", "比")  # words before a period that is a comparison's base
 _PLAN_FIRST_YEAR = 1981  # the 6th five-year plan, 1981-1985; each plan is five years after
 
 
@@ -173,6 +176,8 @@ def time_cues(text: str, mentions: list[Mention], year: int | None) -> list[Time
     for match in _QUARTER.finditer(text):
         if any(s <= match.start() < e for s, e in taken) and not match.group().startswith("第"):
             continue
+        if text[max(0, match.start() - 1) : match.start()] in _COMPARED:
+            continue  # 增速较第一季度加快: the quarter compared with, not the figure's period
         quarter = "一二三四".find(match.group(1)) + 1 or int(match.group(1))
         y, rests = _year_just_before(text, match.start(), year)
         if y:
