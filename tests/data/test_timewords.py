@@ -47,15 +47,22 @@ def test_without_a_year_a_relative_period_is_unknown_and_full_year_is_doubtful()
         ("去年第四季度，收入增长5%。", "2025-10..2025-12", True),
         ("前4个月，收入增长5%。", "2026-01..2026-04", True),
         ("年底，收入达5亿元。", "2026-12-31", True),
+        # until the page's year: it rests on it, though a year is written
+        ("自2025年3月上线以来，收入增长5%。", "2025-03..2026", True),
+        ("2009年以来，收入增长5%。", "2009..2026", True),
         # the year is written: it rests on the text, not on the page's year
         ("2026年第二季度，收入增长5%。", "2026-04..2026-06", False),
         ("2026年二季度，收入增长5%。", "2026-04..2026-06", False),
         ("2025年前4个月，收入增长5%。", "2025-01..2025-04", False),
         ("2026年上半年，收入增长5%。", "2026-01..2026-06", False),
         ("2026年4月，收入增长5%。", "2026-04", False),
+        ("2025年底，收入达5亿元。", "2025-12-31", False),
+        # a year written earlier in the sentence is the year of its months and quarters
+        ("进入2025年，产业向好，前4个月收入增长5%。", "2025-01..2025-04", False),
+        ("2025年收入5亿元，第二季度增长5%。", "2025-04..2025-06", False),
     ],
 )
-def test_a_period_rests_on_the_pages_year_only_when_the_text_leaves_the_year_out(
+def test_a_period_rests_on_the_pages_year_only_when_the_text_does_not_give_it(
     text, period, rests_on_year
 ):
     cue = time_cues(text, scan_text(text), 2026)[-1]

@@ -7,8 +7,9 @@ a span from the start of a year (前4个月 → YEAR-01..YEAR-04), a quarter (�
 YEAR-04..YEAR-06), a five-year plan (十四五 → 2021-2025), and words relative to the page's
 year (今年, 去年, 目前, 年初, 年底, 上半年; 全年 is marked doubtful). YEAR is the page's year
 (`--year` or the assumption the page's record names); a period that needs it and has none is None.
-A cue `rests_on_year` when the text leaves its year out (上半年, 第二季度, 今年4月, 去年), not
-after a written year (2026年第二季度). A quarter after 较/比 is a comparison's base, no cue.
+A cue `rests_on_year` when the text leaves its year out (上半年, 第二季度, 今年4月, 去年) or
+runs until it (2009年以来), not after a year written before it in its sentence (2026年第二季度;
+进入2026年，……，前4个月). A quarter after 较/比 is a comparison's base, no cue.
 """
 
 from __future__ import annotations
@@ -64,16 +65,17 @@ def _cue_from_mention(text: str, m: Mention, year: int | None, cues: list[TimeCu
     if m.kind == "year":
         y = int(m.value)
         suffix = m.text[m.text.index("年") + 1 :] if "年" in m.text else ""
+        since = suffix == "以来"  # 2009年以来: until the page's year, which it rests on
         if suffix in ("底", "末"):
             period = f"{y}-12-31"
         elif suffix in _HALVES:
             first, last = _HALVES[suffix]
             period = f"{_ym(y, first)}..{_ym(y, last)}"
-        elif suffix == "以来":
+        elif since:
             period = f"{y}..{year}" if year else None
         else:
             period = str(y)
-        cues.append(TimeCue(start, m.end, period))
+        cues.append(TimeCue(start, m.end, period, rests_on_year=since and year is not None))
         return
     if m.kind == "date":
         packed = int(m.value)
@@ -91,8 +93,9 @@ def _cue_from_mention(text: str, m: Mention, year: int | None, cues: list[TimeCu
             first = f"{_ym(y, month)}-{day:02d}" if day else _ym(y, month)
             last = f"{_ym(y2, m2)}-{d2:02d}" if d2 else _ym(y2, m2)
             period = f"{first}..{last}"
-        elif _since(text, m.end):  # 自2025年3月上线以来
+        elif _since(text, m.end):  # 自2025年3月上线以来: until the page's year
             period = f"{_ym(y, month)}..{year}" if year else None
+            rests = year is not None
         elif day:
             period = f"{_ym(y, month)}-{day:02d}"
         elif m.text.endswith(("末", "底")) or as_of:
@@ -141,6 +144,11 @@ def _year_just_before(text: str, offset: int, year: int | None) -> tuple[int | N
     for word, shift in _RELATIVE_YEARS.items():
         if window.endswith(word) and year:
             return year + shift, True
+    # 进入2026年，……，前4个月: a year written earlier in the sentence
+    sentence = text[:offset].rsplit("。", 1)[-1].rsplit("\n", 1)[-1]
+    written = re.findall(r"(\d{4})年(?!以来|底|末)", sentence)
+    if written:
+        return int(written[-1]), False
     return year, year is not None
 
 
