@@ -246,6 +246,11 @@ def _unit_for(text: str, m: Mention, vocabulary) -> str:
     return f"TODO:unit {m.unit}"
 
 
+def _ordinal_unit(vocabulary) -> str:
+    ordinal = [u.id for u in vocabulary.units.values() if u.ordinal]
+    return ordinal[0] if len(ordinal) == 1 else "TODO:unit (an ordinal unit)"
+
+
 def _qualifier_for(text: str, m: Mention, vocabulary) -> str:
     if m.qualifier == "range" or m.value_high is not None:
         return "range"
@@ -385,9 +390,9 @@ def _fact_row(text, m, cues, vocabulary, year, year_assumption) -> dict[str, str
         unit, kind = share.id, "share"
         value, value_high = _number(m.value * share.per_whole), ""
     else:
-        unit = "rank" if m.kind == "ordinal" else _unit_for(text, m, vocabulary)
-        if m.kind == "multiple":
-            unit = "ratio"
+        # an ordinal is in the vocabulary's ordinal unit; a multiple (2.5倍) in the unit
+        # whose source words hold 倍, as any other unit word
+        unit = _ordinal_unit(vocabulary) if m.kind == "ordinal" else _unit_for(text, m, vocabulary)
         kind = _kind_for(text, m, unit, vocabulary)
         value = _number(m.value)
         value_high = _number(m.value_high) if m.value_high is not None else ""
