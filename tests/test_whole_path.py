@@ -221,10 +221,10 @@ def test_check_refuses_the_draft_until_its_todos_are_resolved(walked):
 
 
 def test_the_draft_gets_the_parsed_fields_right(walked):
-    # a floor measured on this page (was 111 of 120); the 7 misses: 5 periods (4 in a
-    # sentence inheriting 2026年上半年 from the one before; 今年以来, until the dateline),
-    # the unit 件 not in the vocabulary yet and the kind that follows from it
-    assert walked["parsed_right"] >= 113
+    # a floor measured on this page (was 111 of 120); the 3 misses: the period of 今年以来
+    # (until the dateline), the unit 件 not in the vocabulary yet and the kind that
+    # follows from it
+    assert walked["parsed_right"] >= 117
 
 
 def test_every_figure_is_drafted_and_matched(walked):

@@ -458,3 +458,15 @@ def test_a_unit_word_only_one_unit_has_needs_no_noun_after_it(tmp_path):
         "parcels",
         "count",
     )
+
+
+def test_a_sentence_opening_with_qizhong_keeps_the_period_of_the_one_before(tmp_path):
+    """其中 ('of which') details the sentence before it, in the same paragraph only."""
+    text = (
+        "2026年上半年，全市进出口1.26万亿元。其中，出口8120亿元，增长11.3%。\n其中，进口4480亿元。"
+    )
+    rows = {f.mention.text: f.row for f in _draft_text(tmp_path, text).facts}
+    assert rows["8120亿元"]["period"] == "2026-01..2026-06"
+    assert rows["11.3%"]["period"] == "2026-01..2026-06"
+    assert rows["8120亿元"]["quote"] == "出口8120亿元"  # its clause, as facts.csv quotes it
+    assert rows["4480亿元"]["period"].startswith("TODO:period 2026 (no time word")

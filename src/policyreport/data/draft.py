@@ -15,7 +15,8 @@ vocabulary (data/vocabulary.toml) and a few rules of Chinese news prose:
   for counted things, `count` unless a `count_cues` word before it in its sentence (累计,
   日均, 每月) makes it a level; else level. A fraction (约五分之一) is a share in the unit
   the vocabulary marks `fraction = true` (percent).
-- period: the time words nearest before the number in its sentence (2025年, 今年4月,
+- period: the time words nearest before the number in its sentence (or, in a sentence opening
+  with 其中, the last of the paragraph before it) (2025年, 今年4月,
   截至2025年底, 前4个月, 第二季度, 上半年, “十四五”期间, 去年, 目前 …) in facts.csv's form;
   a year the text leaves implicit comes from --year or from the assumption the source's
   provenance record names as its year (`year_assumption` in its .meta.json).
@@ -73,6 +74,7 @@ CALENDAR = ("year", "date")
 # Words that link a subject to its number: 执行额达92.1亿美元, 占比高达85.8%.
 _LINKS = ("高达", "达到", "达", "为", "约", "超过", "超", "突破", "近", "逾", "分别")
 _ARTICLE_NUMERAL = "一"
+_DETAILS = ("其中",)  # a sentence opening so details the one before, in its period
 
 
 @dataclass
@@ -379,7 +381,7 @@ def _fact_row(text, m, cues, vocabulary, year, year_assumption) -> dict[str, str
     sentence_start, _end = _bounds(text, m.start, SENTENCE_END)
     before = [c for c in cues if sentence_start <= c.start and c.end <= m.start]
     own = [c for c in cues if c.start <= m.start < c.end or m.start <= c.start < m.end]
-    cue = before[-1] if before else None
+    cue = before[-1] if before else _carried_cue(text, sentence_start, cues)
     if m.kind in CALENDAR:
         cue = own[0] if own else cue
         unit, kind = "year", "date"
@@ -410,7 +412,7 @@ def _fact_row(text, m, cues, vocabulary, year, year_assumption) -> dict[str, str
     # clause, through the number.
     quote_start = cue.start if cue is not None and cue.start >= sentence_start else m.start
     clause_start = text.rfind(subject, _bounds(text, m.start, CLAUSE_END)[0], m.start + 1)
-    if clause_start != -1 and cue is None:
+    if clause_start != -1 and (cue is None or cue.start < sentence_start):
         quote_start = clause_start
     if "\n" in text[quote_start : m.start]:
         quote_start = m.start
@@ -435,6 +437,16 @@ def _fact_row(text, m, cues, vocabulary, year, year_assumption) -> dict[str, str
         "note_en": "TODO:note_en",
         "note_zh": "TODO:note_zh",
     }
+
+
+def _carried_cue(text: str, sentence_start: int, cues) -> TimeCue | None:
+    """A sentence opening with 其中 ('of which') details the one before it, in its period:
+    2026年上半年，进出口1.26万亿元。其中，出口8120亿元 — the last cue of the paragraph before it."""
+    if not text[sentence_start:].lstrip(" \u3000").startswith(_DETAILS):
+        return None
+    paragraph_start = text.rfind("\n", 0, sentence_start) + 1
+    earlier = [c for c in cues if paragraph_start <= c.start and c.end <= sentence_start]
+    return earlier[-1] if earlier else None
 
 
 def _exclude_unquoted_periods(text, source_name, draft: Draft, mentions) -> None:
