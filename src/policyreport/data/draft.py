@@ -275,16 +275,11 @@ def _kind_for(text: str, m: Mention, unit_id: str, vocabulary) -> str:
     unit = vocabulary.units.get(unit_id)
     if unit is not None and (unit.per_whole or unit.difference_of):
         start, _end = _bounds(text, m.start, CLAUSE_END)
-        before = text[start : m.start]
-        best = None  # (distance from the number, -length of the cue, kind)
-        for kind in vocabulary.kinds.values():
-            for cue in kind.cues:
-                at = before.rfind(cue)
-                if at != -1:
-                    key = (len(before) - at - len(cue), -len(cue), kind.id)
-                    best = min(best, key) if best else key
-        if best:
-            return best[2]
+        cued = _nearest_cue(
+            text[start : m.start], {k.id: k.cues for k in vocabulary.kinds.values()}
+        )
+        if cued:
+            return cued
     if unit is not None and unit.kind:
         return unit.kind
     if unit is not None and unit.count:
@@ -298,15 +293,20 @@ def _count_kind(text: str, m: Mention, vocabulary) -> str:
     (累计 … 超200万架次) or a rate (日均, 每月) is an amount, a level, not a tally of things.
     The sentence, not the clause: 累计 often opens a list of figures it governs."""
     start, _end = _bounds(text, m.start, SENTENCE_END)
-    before = text[start : m.start]
+    cues = {kind.id: kind.count_cues for kind in vocabulary.kinds.values()}
+    return _nearest_cue(text[start : m.start], cues) or "count"
+
+
+def _nearest_cue(before: str, cues: dict[str, tuple[str, ...]]) -> str | None:
+    """The kind whose cue word ends nearest the end of `before` (the longer cue on a tie)."""
     best = None  # (distance from the number, -length of the cue, kind)
-    for kind in vocabulary.kinds.values():
-        for cue in kind.count_cues:
+    for kind, words in cues.items():
+        for cue in words:
             at = before.rfind(cue)
             if at != -1:
-                key = (len(before) - at - len(cue), -len(cue), kind.id)
+                key = (len(before) - at - len(cue), -len(cue), kind)
                 best = min(best, key) if best else key
-    return best[2] if best else "count"
+    return best[2] if best else None
 
 
 # --- one source ----------------------------------------------------------------------------
