@@ -201,6 +201,7 @@ def walked(tmp_path_factory):
     )
     return {
         "root": root,
+        "parsed_right": sum(right[f] for f in PARSED),
         "drafted": drafted,
         "resolved": resolved,
         "unmatched": unmatched,
@@ -217,6 +218,13 @@ def test_check_refuses_the_draft_until_its_todos_are_resolved(walked):
     assert refused.returncode == 2
     lines = refused.stderr.splitlines()
     assert any("facts.csv" in line and "subject_en" in line for line in lines), lines[:5]
+
+
+def test_the_draft_gets_the_parsed_fields_right(walked):
+    # a floor measured on this page (was 111 of 120); the 3 misses: the period of 今年以来
+    # (until the dateline), the unit 件 not in the vocabulary yet and the kind that
+    # follows from it
+    assert walked["parsed_right"] >= 117
 
 
 def test_every_figure_is_drafted_and_matched(walked):

@@ -13,7 +13,7 @@ from policyreport import paths
 from policyreport.cli import main
 from policyreport.data.draft import FACT_COLUMNS, draft_source
 from policyreport.data.sources import load_source
-from policyreport.data.vocabulary import load_vocabulary
+from policyreport.data.vocabulary import load_vocabulary, parse_vocabulary
 from policyreport.errors import DataError
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "draft"
@@ -62,6 +62,9 @@ def test_draft_reproduces_the_hand_typed_facts_of_the_first_page(capsys):
     pairs = _match(facts, draft.facts, source.text)
     right = {field: sum(_same(field, d.row[field], f[field]) for f, d in pairs) for field in FIELDS}
     suggested = sum(d.row["period"].startswith(f"TODO:period {f['period']} ") for f, d in pairs)
+    # which rows cite the page's year assumption (was 60 of 65: halves, 以来 and a year
+    # written earlier in the sentence were read wrong); 十四五's rank still cites it
+    cites = sum(d.row["assumption"] == f["assumption"] for f, d in pairs)
     precision = len(pairs) / len(draft.facts)
     recall = len(pairs) / len(facts)
     with capsys.disabled():
@@ -71,15 +74,25 @@ def test_draft_reproduces_the_hand_typed_facts_of_the_first_page(capsys):
             f"fields right of {len(pairs)}: "
             + ", ".join(f"{field} {count}" for field, count in right.items())
             + f"; {sum(right.values())} of {len(pairs) * len(FIELDS)} fields; "
-            f"{suggested} more periods right as TODO suggestions"
+            f"{suggested} more periods right as TODO suggestions; "
+            f"assumption right {cites} of {len(pairs)}"
         )
+    assert cites >= 64
     # Floors measured on this page (see the report of issue 8); they only go up.
     assert precision >= 0.95  # measured 65/68
     assert recall >= 0.91  # measured 65/71
     assert right["value"] == right["value_high"] == len(pairs)
     assert right["unit"] >= 63
-    assert right["qualifier"] >= 59  # 近 is nearly now; facts.csv still says approx (2)
-    assert right["kind"] >= 54  # counts of things: count here, level in facts.csv (9)
+    assert right["qualifier"] >= 61  # was 59: 翻倍/倍增 read as approx, as facts.csv has them
+    # 近 is nearly in the draft; facts.csv keeps the first page's two 近 facts as approx on
+    # purpose (switching them changes the report): those two are the draft's only nearly
+    nearly = sorted(f["id"] for f, d in pairs if d.row["qualifier"] == "nearly")
+    assert nearly == ["la_wuqiong_algorithms", "wh_comic_overseas_share_2026"]
+    assert {f["qualifier"] for f, d in pairs if d.row["qualifier"] == "nearly"} == {"approx"}
+    # was 54: counts of things that are cumulative totals or rates (累计, 日均, 每月) are
+    # level in facts.csv, and now in the draft (count_cues); 已发行超300部, 亿级 and 两大
+    # remain
+    assert right["kind"] >= 62
     assert right["period"] >= 39
     assert suggested >= 18
 
@@ -334,3 +347,139 @@ def test_a_year_assumption_whose_value_is_no_year_is_one_line(wire_project, caps
         f"policyreport draft: error: {assumptions}, row 2, field 'value': expected a "
         "four-digit year (the assumption wire_year is a page's year); found '7.18'\n"
     )
+
+
+def _draft_text(tmp_path, text: str, vocabulary=None):
+    from policyreport.data.sources import Source
+
+    source = Source(path=tmp_path / "page.txt", text=text, meta={})
+    return draft_source(source, vocabulary or load_vocabulary(), prefix="t_", year=2026)
+
+
+def test_a_cumulative_total_or_a_rate_of_counted_things_is_a_level(tmp_path):
+    """facts.csv records 累计 totals and per-day or per-month rates of counted things as
+    level (an amount), a tally of things at a time as count; the vocabulary's count_cues
+    (累计, 日均, 每月 …) let the draft follow that, within the sentence (累计 governs the
+    second figure of 累计接入…，服务…)."""
+    text = (
+        "截至6月底，平台累计接入超500条航线，服务航班超80万架次。"
+        "园区现有企业120家。平台日均保障超3000架次。每月新增企业10余家。"
+    )
+    draft = _draft_text(tmp_path, text)
+    kinds = {fact.mention.text: (fact.row["unit"], fact.row["kind"]) for fact in draft.facts}
+    assert kinds == {
+        "超500条": ("routes", "level"),
+        "超80万架次": ("flights", "level"),
+        "120家": ("firms", "count"),
+        "超3000架次": ("flights", "level"),
+        "10余家": ("firms", "level"),
+    }
+
+
+def test_a_fraction_is_drafted_in_the_unit_the_vocabulary_marks(tmp_path):
+    """Which unit takes a fraction of the text is data: a vocabulary whose fraction unit is
+    per mille (1000 to a whole) drafts 约五分之一 as 200 of it."""
+    raw = (paths.DATA / "vocabulary.toml").read_text(encoding="utf-8")
+    raw = raw.replace("per_whole = 100\nfraction = true\n", "per_whole = 100\n")
+    raw += '\n[units.permille]\nzh = "‰"\nscale = false\nper_whole = 1000\nfraction = true\n'
+    vocabulary = parse_vocabulary(raw.encode("utf-8"), tmp_path / "vocabulary.toml")
+    draft = _draft_text(tmp_path, "企业开展海外业务的约占五分之一。", vocabulary)
+    (fact,) = draft.facts
+    row = fact.row
+    assert (row["value"], row["unit"], row["kind"]) == ("200", "permille", "share")
+
+
+def test_percentage_points_take_kind_cues_because_the_vocabulary_says_so(tmp_path):
+    """A unit marked `difference_of` a percent unit takes the kinds of the cue words, as a
+    percent does: 同比提高1.5个百分点 is a growth; without the mark it would be a level."""
+    text = "出口占比同比提高1.5个百分点。"
+    (fact,) = _draft_text(tmp_path, text).facts
+    assert (fact.row["unit"], fact.row["kind"]) == ("percentage_points", "growth_yoy")
+    raw = (paths.DATA / "vocabulary.toml").read_text(encoding="utf-8")
+    raw = raw.replace('difference_of = "percent"\n', "")
+    plain = parse_vocabulary(raw.encode("utf-8"), tmp_path / "vocabulary.toml")
+    (fact,) = _draft_text(tmp_path, text, plain).facts
+    assert fact.row["kind"] == "level"
+
+
+def test_src_names_no_unit_the_draft_needs():
+    """Which unit a fraction or a % sign is drafted in and which unit is a difference of
+    percents are data (`fraction`, `text`, `difference_of` in data/vocabulary.toml): no
+    module of the package names those units. Two words are not unit ids where they occur:
+    the scanner's kind of mention "percent" (a number with a % sign) and the examples of the
+    notebook reference page (docs/notebook-api.md), which name the template's units."""
+    import ast
+
+    vocabulary = load_vocabulary()
+    fraction = vocabulary.fraction_unit()
+    ids = {fraction.id} if fraction else set()
+    for unit in vocabulary.units.values():
+        if unit.difference_of:
+            ids |= {unit.id, unit.difference_of}
+        if "%" in unit.text:
+            ids.add(unit.id)
+    assert ids == {"percent", "percentage_points"}
+    src = Path(__file__).parents[2] / "src" / "policyreport"
+    allowed = {("data/scan.py", "percent"), ("notebook.py", "percent")}
+    found = []
+    for path in sorted(src.rglob("*.py")):
+        name = path.relative_to(src).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            named = isinstance(node, ast.Constant) and node.value in ids
+            if named and (name, node.value) not in allowed:
+                found.append(f"{name}:{node.lineno}: {node.value}")
+    assert found == []
+
+
+def test_a_growth_rate_that_speeds_up_is_another_kind_with_its_sentences_quarter(tmp_path):
+    """增速较第一季度加快3.1个百分点: a change of a growth rate (kind other, by the cue 加快 of
+    the vocabulary), in the second quarter (第一季度 is the comparison's base)."""
+    text = "第二季度全市进出口6850亿元，同比增长10.2%，增速较第一季度加快3.1个百分点。"
+    rows = {f.mention.text: f.row for f in _draft_text(tmp_path, text).facts}
+    row = rows["3.1个百分点"]
+    assert (row["unit"], row["kind"], row["period"]) == (
+        "percentage_points",
+        "other",
+        "2026-04..2026-06",
+    )
+    assert rows["10.2%"]["kind"] == "growth_yoy"
+
+
+def test_a_unit_word_only_one_unit_has_needs_no_noun_after_it(tmp_path):
+    """A unit with a noun (zh_noun) is picked by that noun after the number when several
+    units share the measure word; when no other unit has the word, the noun may stand
+    before the number (包裹3200万件)."""
+    raw = (paths.DATA / "vocabulary.toml").read_text(encoding="utf-8")
+    raw += '\n[units.parcels]\nzh = "件"\nzh_noun = "包裹"\nen_one = "parcel"\ncount = true\n'
+    vocabulary = parse_vocabulary(raw.encode("utf-8"), tmp_path / "vocabulary.toml")
+    (fact,) = _draft_text(tmp_path, "跨境电商出口包裹3200万件。", vocabulary).facts
+    assert (fact.row["value"], fact.row["unit"], fact.row["kind"]) == (
+        "32000000",
+        "parcels",
+        "count",
+    )
+
+
+def test_a_sentence_opening_with_qizhong_keeps_the_period_of_the_one_before(tmp_path):
+    """其中 ('of which') details the sentence before it, in the same paragraph only."""
+    text = (
+        "2026年上半年，全市进出口1.26万亿元。其中，出口8120亿元，增长11.3%。\n其中，进口4480亿元。"
+    )
+    rows = {f.mention.text: f.row for f in _draft_text(tmp_path, text).facts}
+    assert rows["8120亿元"]["period"] == "2026-01..2026-06"
+    assert rows["11.3%"]["period"] == "2026-01..2026-06"
+    assert rows["8120亿元"]["quote"] == "出口8120亿元"  # its clause, as facts.csv quotes it
+    assert rows["4480亿元"]["period"].startswith("TODO:period 2026 (no time word")
+
+
+def test_doubling_in_words_is_an_approximate_multiple(tmp_path):
+    """翻倍 and 倍增 say 'doubled' loosely; the vocabulary lists them as approx words, as
+    facts.csv records them; 2倍 is exact."""
+    text = "新兴业务呈现倍增态势。公司产能翻倍。订单增长2倍。"
+    rows = [f.row for f in _draft_text(tmp_path, text).facts]
+    got = [(r["value"], r["unit"], r["qualifier"], r["kind"]) for r in rows]
+    assert got == [
+        ("2", "ratio", "approx", "other"),
+        ("2", "ratio", "approx", "other"),
+        ("2", "ratio", "exact", "other"),
+    ]

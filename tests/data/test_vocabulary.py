@@ -140,6 +140,20 @@ def test_add_topic_refuses_bad_input_and_writes_nothing(data, name, title_zh, me
         ("axis_unknown.toml", "field 'units.CNY_per_person.axis': expected the id of a unit"),
         ("topic_without_title.toml", "field 'topics.alpha.title_en': expected this key"),
         ("no_topics.toml", "field 'topics': expected a \\[topics.NAME\\] table"),
+        (
+            "fraction_without_whole.toml",
+            "field 'units.percent.fraction': expected per_whole beside it",
+        ),
+        (
+            "two_fraction_units.toml",
+            "field 'units.permille.fraction': expected one unit with fraction = true; "
+            "found 'percent, permille'",
+        ),
+        (
+            "difference_of_unknown.toml",
+            "field 'units.percentage_points.difference_of': expected the id of a unit; "
+            "found 'percent'",
+        ),
     ],
 )
 def test_a_bad_vocabulary_is_one_line_naming_file_and_entry(fixture, message):

@@ -42,6 +42,8 @@ GROWTH_WORDS = {
     "zh": {"up": "增长", "down": "下降", "flat": "持平"},
     "en": {"up": "up", "down": "down", "flat": "unchanged"},
 }
+#: Words of the growth style for a unit that is a difference of another (`difference_of`:
+#: percentage points rise by 提高, not 增长).
 GROWTH_WORDS_PP = {"zh": {"up": "提高", "down": "下降", "flat": "持平"}}
 
 _ZH_SCALES = ((Decimal(10) ** 12, "万亿"), (Decimal(10) ** 8, "亿"), (Decimal(10) ** 4, "万"))
@@ -181,7 +183,7 @@ def format_value(
 
     sign = ""
     if style == "growth":
-        table = GROWTH_WORDS_PP.get(lang, {}) if unit == "percentage_points" else {}
+        table = GROWTH_WORDS_PP.get(lang, {}) if words.difference_of else {}
         table = table or GROWTH_WORDS[lang]
         top = high if high is not None else low
         if low == 0 and (high is None or high == 0):

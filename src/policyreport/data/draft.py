@@ -9,10 +9,14 @@ vocabulary (data/vocabulary.toml) and a few rules of Chinese news prose:
   else the one with neither. A unit word the vocabulary lacks stays visible: ``TODO:unit 枚``.
 - qualifier: the vocabulary's qualifier whose `text` holds the word before or after the
   number (近 → nearly, 约 → approx, 超 → at_least, 余/多 → more_than, 至 → range).
-- kind: ordinals → rank; calendar mentions → date; a percent takes the kind whose cue word
-  (同比增长, 年均增长, 占, 比重 …) is nearest before it in its clause; a unit's own `kind`
-  (duration for 分钟) or `count`; else level. A fraction (约五分之一) is a share in percent.
-- period: the time words nearest before the number in its sentence (2025年, 今年4月,
+- kind: ordinals → rank; calendar mentions → date; a percent (a unit with `per_whole`, or
+  `difference_of` one: percentage points) takes the kind whose cue word (同比增长, 年均增长,
+  占, 比重 …) is nearest before it in its clause; a unit's own `kind` (duration for 分钟) or,
+  for counted things, `count` unless a `count_cues` word before it in its sentence (累计,
+  日均, 每月) makes it a level; else level. A fraction (约五分之一) is a share in the unit
+  the vocabulary marks `fraction = true` (percent).
+- period: the time words nearest before the number in its sentence (or, in a sentence opening
+  with 其中, the last of the paragraph before it) (2025年, 今年4月,
   截至2025年底, 前4个月, 第二季度, 上半年, “十四五”期间, 去年, 目前 …) in facts.csv's form;
   a year the text leaves implicit comes from --year or from the assumption the source's
   provenance record names as its year (`year_assumption` in its .meta.json).
@@ -70,6 +74,7 @@ CALENDAR = ("year", "date")
 # Words that link a subject to its number: 执行额达92.1亿美元, 占比高达85.8%.
 _LINKS = ("高达", "达到", "达", "为", "约", "超过", "超", "突破", "近", "逾", "分别")
 _ARTICLE_NUMERAL = "一"
+_DETAILS = ("其中",)  # a sentence opening so details the one before, in its period
 
 
 @dataclass
@@ -238,7 +243,14 @@ def _unit_for(text: str, m: Mention, vocabulary) -> str:
     plain = [u for u in candidates if not u.zh_noun and not u.context]
     if len(plain) == 1:
         return plain[0].id
+    if len(candidates) == 1:  # nothing to tell apart, wherever its noun stands
+        return candidates[0].id
     return f"TODO:unit {m.unit}"
+
+
+def _ordinal_unit(vocabulary) -> str:
+    ordinal = [u.id for u in vocabulary.units.values() if u.ordinal]
+    return ordinal[0] if len(ordinal) == 1 else "TODO:unit (an ordinal unit)"
 
 
 def _qualifier_for(text: str, m: Mention, vocabulary) -> str:
@@ -261,23 +273,40 @@ def _kind_for(text: str, m: Mention, unit_id: str, vocabulary) -> str:
     if m.kind == "ordinal":
         return "rank"
     unit = vocabulary.units.get(unit_id)
-    if unit is not None and (unit.per_whole or unit_id == "percentage_points"):
+    if unit is not None and (unit.per_whole or unit.difference_of):
         start, _end = _bounds(text, m.start, CLAUSE_END)
-        before = text[start : m.start]
-        best = None  # (distance from the number, -length of the cue, kind)
-        for kind in vocabulary.kinds.values():
-            for cue in kind.cues:
-                at = before.rfind(cue)
-                if at != -1:
-                    key = (len(before) - at - len(cue), -len(cue), kind.id)
-                    best = min(best, key) if best else key
-        if best:
-            return best[2]
+        cued = _nearest_cue(
+            text[start : m.start], {k.id: k.cues for k in vocabulary.kinds.values()}
+        )
+        if cued:
+            return cued
     if unit is not None and unit.kind:
         return unit.kind
     if unit is not None and unit.count:
-        return "count"
+        return _count_kind(text, m, vocabulary)
     return "level"
+
+
+def _count_kind(text: str, m: Mention, vocabulary) -> str:
+    """A figure in a unit of counted things is a `count`, unless a word before it in its
+    sentence makes it another kind (the vocabulary's `count_cues`): a cumulative total
+    (累计 … 超200万架次) or a rate (日均, 每月) is an amount, a level, not a tally of things.
+    The sentence, not the clause: 累计 often opens a list of figures it governs."""
+    start, _end = _bounds(text, m.start, SENTENCE_END)
+    cues = {kind.id: kind.count_cues for kind in vocabulary.kinds.values()}
+    return _nearest_cue(text[start : m.start], cues) or "count"
+
+
+def _nearest_cue(before: str, cues: dict[str, tuple[str, ...]]) -> str | None:
+    """The kind whose cue word ends nearest the end of `before` (the longer cue on a tie)."""
+    best = None  # (distance from the number, -length of the cue, kind)
+    for kind, words in cues.items():
+        for cue in words:
+            at = before.rfind(cue)
+            if at != -1:
+                key = (len(before) - at - len(cue), -len(cue), kind)
+                best = min(best, key) if best else key
+    return best[2] if best else None
 
 
 # --- one source ----------------------------------------------------------------------------
@@ -352,20 +381,20 @@ def _fact_row(text, m, cues, vocabulary, year, year_assumption) -> dict[str, str
     sentence_start, _end = _bounds(text, m.start, SENTENCE_END)
     before = [c for c in cues if sentence_start <= c.start and c.end <= m.start]
     own = [c for c in cues if c.start <= m.start < c.end or m.start <= c.start < m.end]
-    cue = before[-1] if before else None
+    cue = before[-1] if before else _carried_cue(text, sentence_start, cues)
     if m.kind in CALENDAR:
         cue = own[0] if own else cue
         unit, kind = "year", "date"
         value = cue.period[:4] if cue and cue.period else (str(year) if year else "TODO:value")
         value_high = ""
-    elif is_fraction(m):
-        per_whole = vocabulary.units["percent"].per_whole or 100
-        unit, kind = "percent", "share"
-        value, value_high = _number(m.value * per_whole), ""
+    elif is_fraction(m) and vocabulary.fraction_unit() is not None:
+        share = vocabulary.fraction_unit()
+        unit, kind = share.id, "share"
+        value, value_high = _number(m.value * share.per_whole), ""
     else:
-        unit = "rank" if m.kind == "ordinal" else _unit_for(text, m, vocabulary)
-        if m.kind == "multiple":
-            unit = "ratio"
+        # an ordinal is in the vocabulary's ordinal unit; a multiple (2.5倍) in the unit
+        # whose source words hold 倍, as any other unit word
+        unit = _ordinal_unit(vocabulary) if m.kind == "ordinal" else _unit_for(text, m, vocabulary)
         kind = _kind_for(text, m, unit, vocabulary)
         value = _number(m.value)
         value_high = _number(m.value_high) if m.value_high is not None else ""
@@ -383,7 +412,7 @@ def _fact_row(text, m, cues, vocabulary, year, year_assumption) -> dict[str, str
     # clause, through the number.
     quote_start = cue.start if cue is not None and cue.start >= sentence_start else m.start
     clause_start = text.rfind(subject, _bounds(text, m.start, CLAUSE_END)[0], m.start + 1)
-    if clause_start != -1 and cue is None:
+    if clause_start != -1 and (cue is None or cue.start < sentence_start):
         quote_start = clause_start
     if "\n" in text[quote_start : m.start]:
         quote_start = m.start
@@ -408,6 +437,16 @@ def _fact_row(text, m, cues, vocabulary, year, year_assumption) -> dict[str, str
         "note_en": "TODO:note_en",
         "note_zh": "TODO:note_zh",
     }
+
+
+def _carried_cue(text: str, sentence_start: int, cues) -> TimeCue | None:
+    """A sentence opening with 其中 ('of which') details the one before it, in its period:
+    2026年上半年，进出口1.26万亿元。其中，出口8120亿元 — the last cue of the paragraph before it."""
+    if not text[sentence_start:].lstrip(" \u3000").startswith(_DETAILS):
+        return None
+    paragraph_start = text.rfind("\n", 0, sentence_start) + 1
+    earlier = [c for c in cues if paragraph_start <= c.start and c.end <= sentence_start]
+    return earlier[-1] if earlier else None
 
 
 def _exclude_unquoted_periods(text, source_name, draft: Draft, mentions) -> None:

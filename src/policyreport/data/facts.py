@@ -9,7 +9,8 @@ from policyreport.data.periods import parse_period
 from policyreport.data.tables import read_table, resource_schema
 from policyreport.errors import DataError
 
-# Kinds whose percent values are parts of a whole and so cannot exceed 100.
+# Kinds whose values are parts of a whole: in a unit with `per_whole` in the vocabulary
+# (percent: 100) they lie between 0 and that whole.
 BOUNDED_SHARE_KINDS = ("share",)
 
 
@@ -34,7 +35,7 @@ def check_quote(text: str, quote: str, *, file: Path, row: int, source_name: str
         )
 
 
-def _check_row(row: dict, file: Path, texts: dict[str, str]) -> None:
+def _check_row(row: dict, file: Path, texts: dict[str, str], wholes: dict[str, float]) -> None:
     number = row["_row"]
     if row["source"] not in texts:
         raise DataError(
@@ -75,13 +76,13 @@ def _check_row(row: dict, file: Path, texts: dict[str, str]) -> None:
             expected="empty unless qualifier is range",
             found=high,
         )
-    bounded = row["kind"] in BOUNDED_SHARE_KINDS and row["unit"] == "percent"
-    if bounded and not 0 <= row["value"] <= 100:
+    whole = wholes.get(row["unit"])
+    if row["kind"] in BOUNDED_SHARE_KINDS and whole and not 0 <= row["value"] <= whole:
         raise DataError(
             file=file,
             row=number,
             field="value",
-            expected="a share between 0 and 100 percent",
+            expected=f"a share between 0 and {whole:g} {row['unit']}",
             found=row["value"],
         )
 
@@ -98,6 +99,17 @@ def load_fact_rows(
         from policyreport.data.sources import list_sources
 
         texts = {source.path.name: source.text for source in list_sources()}
+    wholes = _wholes(datapackage or paths.DATAPACKAGE)
     for row in rows:
-        _check_row(row, path, texts)
+        _check_row(row, path, texts, wholes)
     return rows
+
+
+def _wholes(datapackage: Path) -> dict[str, float]:
+    """unit -> how many of it make a whole (the vocabulary beside the data package)."""
+    from policyreport.data.vocabulary import load_vocabulary, vocabulary_path
+
+    if not vocabulary_path(datapackage.parent).exists():
+        return {}
+    units = load_vocabulary(datapackage.parent).units.values()
+    return {unit.id: unit.per_whole for unit in units if unit.per_whole}

@@ -7,6 +7,9 @@ a span from the start of a year (前4个月 → YEAR-01..YEAR-04), a quarter (�
 YEAR-04..YEAR-06), a five-year plan (十四五 → 2021-2025), and words relative to the page's
 year (今年, 去年, 目前, 年初, 年底, 上半年; 全年 is marked doubtful). YEAR is the page's year
 (`--year` or the assumption the page's record names); a period that needs it and has none is None.
+A cue `rests_on_year` when the text leaves its year out (上半年, 第二季度, 今年4月, 去年) or
+runs until it (2009年以来), not after a year written before it in its sentence (2026年第二季度;
+进入2026年，……，前4个月). A quarter after 较/比 is a comparison's base, no cue.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ _TIME_WORDS = re.compile(
     )
 )
 _QUARTER = re.compile(r"(?:第)?([一二三四1-4])季度")
+_COMPARED = ("较", "比")  # words before a period that is a comparison's base
 _PLAN_FIRST_YEAR = 1981  # the 6th five-year plan, 1981-1985; each plan is five years after
 
 
@@ -61,22 +65,24 @@ def _cue_from_mention(text: str, m: Mention, year: int | None, cues: list[TimeCu
     if m.kind == "year":
         y = int(m.value)
         suffix = m.text[m.text.index("年") + 1 :] if "年" in m.text else ""
+        since = suffix == "以来"  # 2009年以来: until the page's year, which it rests on
         if suffix in ("底", "末"):
             period = f"{y}-12-31"
         elif suffix in _HALVES:
             first, last = _HALVES[suffix]
             period = f"{_ym(y, first)}..{_ym(y, last)}"
-        elif suffix == "以来":
+        elif since:
             period = f"{y}..{year}" if year else None
         else:
             period = str(y)
-        cues.append(TimeCue(start, m.end, period))
+        cues.append(TimeCue(start, m.end, period, rests_on_year=since and year is not None))
         return
     if m.kind == "date":
         packed = int(m.value)
         y, month, day = packed // 10000, packed // 100 % 100, packed % 100
-        implicit = y == 0
-        y = y or _year_just_before(text, m.start, year)
+        rests = False
+        if not y:
+            y, rests = _year_just_before(text, m.start, year)
         if not y:
             cues.append(TimeCue(start, m.end, None))
             return
@@ -87,15 +93,16 @@ def _cue_from_mention(text: str, m: Mention, year: int | None, cues: list[TimeCu
             first = f"{_ym(y, month)}-{day:02d}" if day else _ym(y, month)
             last = f"{_ym(y2, m2)}-{d2:02d}" if d2 else _ym(y2, m2)
             period = f"{first}..{last}"
-        elif _since(text, m.end):  # 自2025年3月上线以来
+        elif _since(text, m.end):  # 自2025年3月上线以来: until the page's year
             period = f"{_ym(y, month)}..{year}" if year else None
+            rests = year is not None
         elif day:
             period = f"{_ym(y, month)}-{day:02d}"
         elif m.text.endswith(("末", "底")) or as_of:
             period = f"{_ym(y, month)}-{_last_day(y, month):02d}"
         else:
             period = _ym(y, month)
-        cues.append(TimeCue(start, m.end, period, rests_on_year=implicit and y == year))
+        cues.append(TimeCue(start, m.end, period, rests_on_year=rests))
         return
     if m.unit == "五年规划" and m.value >= 6:
         first = _PLAN_FIRST_YEAR + 5 * (int(m.value) - 6)
@@ -104,9 +111,9 @@ def _cue_from_mention(text: str, m: Mention, year: int | None, cues: list[TimeCu
     if first_months(text, m):
         start = m.start if m.text.startswith("前") else m.start - 1
         months = int(m.value) * (1 if m.unit == "个月" else 3)
-        y = _year_just_before(text, start, year)
+        y, rests = _year_just_before(text, start, year)
         if y and 1 <= months <= 12:
-            cues.append(TimeCue(start, m.end, f"{_ym(y, 1)}..{_ym(y, months)}", y == year))
+            cues.append(TimeCue(start, m.end, f"{_ym(y, 1)}..{_ym(y, months)}", rests))
         return
 
 
@@ -126,17 +133,23 @@ def _since(text: str, end: int) -> bool:
     return "以来" in rest
 
 
-def _year_just_before(text: str, offset: int, year: int | None) -> int | None:
-    """The year a month or 前N个月 belongs to: 今年/去年 or 2025年 right before it, else
-    the page's year."""
+def _year_just_before(text: str, offset: int, year: int | None) -> tuple[int | None, bool]:
+    """The year a month, a half, a quarter or 前N个月 belongs to, and whether it rests on the
+    page's year: 2025年 right before it (it does not), 今年/去年 (it does: they count from
+    it), else the page's year itself (it does)."""
     window = text[max(0, offset - 6) : offset]
-    explicit = re.search(r"(\d{4})年$", window)
+    explicit = re.search(r"(\d{4})年(?:第)?$", window)
     if explicit:
-        return int(explicit.group(1))
+        return int(explicit.group(1)), False
     for word, shift in _RELATIVE_YEARS.items():
         if window.endswith(word) and year:
-            return year + shift
-    return year
+            return year + shift, True
+    # 进入2026年，……，前4个月: a year written earlier in the sentence
+    sentence = text[:offset].rsplit("。", 1)[-1].rsplit("\n", 1)[-1]
+    written = re.findall(r"(\d{4})年(?!以来|底|末)", sentence)
+    if written:
+        return int(written[-1]), False
+    return year, year is not None
 
 
 def time_cues(text: str, mentions: list[Mention], year: int | None) -> list[TimeCue]:
@@ -156,25 +169,28 @@ def time_cues(text: str, mentions: list[Mention], year: int | None) -> list[Time
         elif word in _PRESENT:
             cues.append(TimeCue(start, end, str(year) if year else None, rests_on_year=True))
         elif word in _HALVES:
-            y = _year_just_before(text, start, year)
+            y, rests = _year_just_before(text, start, year)
             first, last = _HALVES[word]
-            cues.append(TimeCue(start, end, f"{_ym(y, first)}..{_ym(y, last)}" if y else None))
+            span = f"{_ym(y, first)}..{_ym(y, last)}" if y else None
+            cues.append(TimeCue(start, end, span, rests_on_year=rests))
         elif word == "年初":
-            y = _year_just_before(text, start, year)
-            cues.append(TimeCue(start, end, _ym(y, 1) if y else None, rests_on_year=True))
+            y, rests = _year_just_before(text, start, year)
+            cues.append(TimeCue(start, end, _ym(y, 1) if y else None, rests_on_year=rests))
         elif word in ("年底", "年末"):
-            y = _year_just_before(text, start, year)
-            cues.append(TimeCue(start, end, f"{y}-12-31" if y else None, rests_on_year=True))
+            y, rests = _year_just_before(text, start, year)
+            cues.append(TimeCue(start, end, f"{y}-12-31" if y else None, rests_on_year=rests))
         else:  # 全年: which year is for a person to say
             cues.append(TimeCue(start, end, str(year) if year else None, True, doubtful=True))
     for match in _QUARTER.finditer(text):
         if any(s <= match.start() < e for s, e in taken) and not match.group().startswith("第"):
             continue
+        if text[max(0, match.start() - 1) : match.start()] in _COMPARED:
+            continue  # 增速较第一季度加快: the quarter compared with, not the figure's period
         quarter = "一二三四".find(match.group(1)) + 1 or int(match.group(1))
-        y = _year_just_before(text, match.start(), year)
+        y, rests = _year_just_before(text, match.start(), year)
         if y:
             span = f"{_ym(y, 3 * quarter - 2)}..{_ym(y, 3 * quarter)}"
-            cues.append(TimeCue(match.start(), match.end(), span, rests_on_year=True))
+            cues.append(TimeCue(match.start(), match.end(), span, rests_on_year=rests))
     cues.sort(key=lambda c: c.start)
     for before, after in zip(cues, cues[1:], strict=False):
         if after.start == before.end:  # 今年上半年: one expression, its quote starts at 今年

@@ -65,6 +65,8 @@ class Unit:
     text: tuple[str, ...] = ()
     context: tuple[str, ...] = ()
     per_whole: float | None = None
+    fraction: bool = False
+    difference_of: str | None = None
 
     def en_noun(self, plural: bool) -> str:
         if plural and self.en_many is not None:
@@ -87,6 +89,7 @@ class Kind:
     zh: str = ""
     en: str = ""
     cues: tuple[str, ...] = ()
+    count_cues: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,10 @@ class Vocabulary:
                 f"unit {unit_id!r} is not in the vocabulary ({self.path.name}); "
                 "add it under [units] there"
             ) from None
+
+    def fraction_unit(self) -> Unit | None:
+        """The unit a fraction of the text (约五分之一) is drafted in (`fraction = true`)."""
+        return next((unit for unit in self.units.values() if unit.fraction), None)
 
     def qualifier(self, qualifier_id: str) -> Qualifier:
         try:
@@ -141,6 +148,8 @@ _UNIT_KEYS = {
     "text": (_LIST, None),
     "context": (_LIST, ()),
     "per_whole": (_NUM, None),
+    "fraction": (_BOOL, False),
+    "difference_of": (_STR, None),
 }
 _QUALIFIER_KEYS = {
     "zh": (_STR, None),
@@ -148,7 +157,12 @@ _QUALIFIER_KEYS = {
     "zh_infix": (_STR, ""),
     "text": (_LIST, ()),
 }
-_KIND_KEYS = {"zh": (_STR, None), "en": (_STR, None), "cues": (_LIST, ())}
+_KIND_KEYS = {
+    "zh": (_STR, None),
+    "en": (_STR, None),
+    "cues": (_LIST, ()),
+    "count_cues": (_LIST, ()),
+}
 _TOPIC_KEYS = {"title_zh": (_STR, None), "title_en": (_STR, None), "prefix": (_STR, None)}
 _REQUIRED = object()
 
@@ -252,6 +266,28 @@ def parse_vocabulary(raw: bytes, path: Path) -> Vocabulary:
             raise DataError(
                 file=path, field=f"{where}.kind", expected="the id of a kind", found=unit.kind
             )
+        if unit.difference_of is not None and unit.difference_of not in units:
+            raise DataError(
+                file=path,
+                field=f"{where}.difference_of",
+                expected="the id of a unit",
+                found=unit.difference_of,
+            )
+        if unit.fraction and unit.per_whole is None:
+            raise DataError(
+                file=path,
+                field=f"{where}.fraction",
+                expected="per_whole beside it (how many of the unit make a whole)",
+                found="none",
+            )
+    fractions = [unit.id for unit in units.values() if unit.fraction]
+    if len(fractions) > 1:
+        raise DataError(
+            file=path,
+            field=f"units.{fractions[1]}.fraction",
+            expected="one unit with fraction = true",
+            found=", ".join(fractions),
+        )
     return Vocabulary(path=path, units=units, qualifiers=qualifiers, kinds=kinds, topics=topics)
 
 
