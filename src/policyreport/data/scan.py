@@ -65,8 +65,10 @@ an error. The rule is generic, by character class, never a list of one page's wo
    reported: a lone multiplier followed by an ordinary word is not a numeral use.
 3. A run of 零/〇 alone is reported only with a unit (零售 is not a number).
 4. `STOPWORDS` are grammatical words in which a numeral character has lost its numeric sense
-   (一样, 一起, 一般, 之一, 统一, 进一步 …): adverbs, conjunctions and determiners of
-   everyday Chinese, not idioms. A numeral inside one is not reported, unless its unit runs
+   (一样, 一起, 一些, 一并, 一般, 之一, 统一, 进一步 …): adverbs, conjunctions and determiners
+   of everyday Chinese, not idioms. Words that state a quantity stay mentions: 两项 (a count
+   of 2), 倍增 (doubling, a multiple of 2) and 唯一 (the only one, a record claim the page's
+   facts record as rank 1). A numeral inside one is not reported, unless its unit runs
    past the word (十分 is a stopword, ``十分钟`` is 10 分钟); where the stopword starts before
    the numeral (统一, 之一) the numeral is never reported. 唯一 is a stopword for the plain
    numeral and is reported as an ordinal by its own pattern.
@@ -365,6 +367,9 @@ STOPWORDS = (
     "一再",
     "一贯",
     "一律",
+    "一并",
+    "一齐",
+    "一如既往",
     "一味",
     "一边",
     "一面",
