@@ -579,7 +579,7 @@ def _title_spans(text: str) -> list[tuple[int, int]]:
 def _in_title(mention: Mention, titles: list[tuple[int, int]]) -> bool:
     """Whether the mention overlaps a title: titles never overlap, so only the last one that
     starts before the mention's end can reach into it."""
-    index = bisect.bisect_left(titles, (mention.end, -1)) - 1
+    index = bisect.bisect_left(titles, (mention.end,)) - 1  # (end,) sorts before (end, x)
     return index >= 0 and titles[index][1] > mention.start
 
 
