@@ -53,6 +53,17 @@ def test_a_loose_number_is_named_with_notebook_and_cell(dataset):
     assert str(found).startswith("loose_number (zh), cell 3, p[paragraph]: number(s) not from data")
 
 
+def test_titles_and_grammatical_words_are_not_loose_but_counts_and_multiples_are(dataset):
+    # 《三体》, 《“十四五”规划》 and 〈一〉 are names, 一起 and 统一 grammatical words: none is a
+    # number; 两项 (2 items) and 倍增 (doubling) state figures, so the trace asks for their data.
+    (found,) = trace_notebook(load("title_and_words"), "title_and_words (zh)", dataset, "zh")
+    assert (found.notebook, found.cell, found.where) == ("title_and_words (zh)", 3, "p[paragraph]")
+    assert found.what == (
+        "number(s) not from data: '两项' in …五”规划》〈一〉一起，统一列入两项试点，呈倍增态势。…, "
+        "'倍增' in …一〉一起，统一列入两项试点，呈倍增态势。…"
+    )
+
+
 def test_a_link_showing_another_value_is_named(dataset):
     (found,) = problems("wrong_text", dataset)
     assert "b_flights: the link shows '1200架次'" in found and "超1200架次" in found

@@ -33,6 +33,11 @@ What a mention is
   (``5G``, ``C919``: the whole token is the mention, value its first number), and a Chinese
   numeral with no unit after it (see below).
 
+Names in book-title marks: text inside 《…》 or 〈…〉 (the marks themselves included) is a
+title, the name of a work, plan or law (《三体》, 《“十四五”规划》): it states no figure, so no
+mention is read in it. A mark closes on the same line; an unclosed 《 is no title (a typo must
+not hide the rest of the page). 〈…〉 nests inside 《…》 and is covered by it.
+
 Qualifiers: exact; at_least (超, 超过, 超出, 突破, 逾, 高于, 多于 before; 以上 after);
 more_than (余, 多, 几 inside the number: ``10余部``, ``300多家``, ``十几个``; 有余 after);
 approx (近, 将近, 接近, 约, 大约 before; 左右 after); at_most (不足, 不到, 低于, 少于 before;
@@ -60,8 +65,10 @@ an error. The rule is generic, by character class, never a list of one page's wo
    reported: a lone multiplier followed by an ordinary word is not a numeral use.
 3. A run of 零/〇 alone is reported only with a unit (零售 is not a number).
 4. `STOPWORDS` are grammatical words in which a numeral character has lost its numeric sense
-   (一样, 一起, 一般, 之一, 统一, 进一步 …): adverbs, conjunctions and determiners of
-   everyday Chinese, not idioms. A numeral inside one is not reported, unless its unit runs
+   (一样, 一起, 一些, 一并, 一般, 之一, 统一, 进一步 …): adverbs, conjunctions and determiners
+   of everyday Chinese, not idioms. Words that state a quantity stay mentions: 两项 (a count
+   of 2), 倍增 (doubling, a multiple of 2) and 唯一 (the only one, a record claim the page's
+   facts record as rank 1). A numeral inside one is not reported, unless its unit runs
    past the word (十分 is a stopword, ``十分钟`` is 10 分钟); where the stopword starts before
    the numeral (统一, 之一) the numeral is never reported. 唯一 is a stopword for the plain
    numeral and is reported as an ordinal by its own pattern.
@@ -360,6 +367,9 @@ STOPWORDS = (
     "一再",
     "一贯",
     "一律",
+    "一并",
+    "一齐",
+    "一如既往",
     "一味",
     "一边",
     "一面",
@@ -477,6 +487,8 @@ _FRACTION_RE = re.compile(rf"{_NO_NUM_BEFORE}(?P<a>{_NUM})分之(?P<b>{_NUM})")
 _HALF_RE = re.compile("一半|过半|半数|减半")
 _LONGEST_STOPWORD = max(len(word) for word in STOPWORDS)
 _STOPWORD_RE = re.compile("|".join(sorted(STOPWORDS, key=len, reverse=True)))
+# A title: 《…》 (which may hold 〈…〉) or 〈…〉, closed on the same line.
+_TITLE_RE = re.compile(r"《[^《》\r\n]*》|〈[^〈〉\r\n]*〉")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _TOKEN_RE = re.compile(r"[A-Za-z0-9０-９._+\-]+")
 
@@ -539,6 +551,8 @@ def scan_text(text: str) -> list[Mention]:
         ):
             continue
         candidates.append((mention, 1))
+    titles = _title_spans(text)
+    candidates = [c for c in candidates if not _in_title(c[0], titles)]
     # Longest first; keep a candidate if it overlaps none kept so far.
     chosen: list[Mention] = []
     starts: list[int] = []  # of the kept spans, sorted; they never overlap
@@ -555,6 +569,18 @@ def scan_text(text: str) -> list[Mention]:
         ends.insert(index, mention.end)
         chosen.append(mention)
     return sorted(chosen, key=lambda m: m.start)
+
+
+def _title_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every title in book-title marks, marks included, sorted by start."""
+    return [match.span() for match in _TITLE_RE.finditer(text)]
+
+
+def _in_title(mention: Mention, titles: list[tuple[int, int]]) -> bool:
+    """Whether the mention overlaps a title: titles never overlap, so only the last one that
+    starts before the mention's end can reach into it."""
+    index = bisect.bisect_left(titles, (mention.end,)) - 1  # (end,) sorts before (end, x)
+    return index >= 0 and titles[index][1] > mention.start
 
 
 def read_text(path: str | Path) -> str:
