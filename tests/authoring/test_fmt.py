@@ -453,5 +453,8 @@ def test_english_months_whatever_the_locale(monkeypatch):
     # the month names are English's, not those of the locale the report is built under
     for variable in ("LANGUAGE", "LC_ALL", "LC_TIME", "LC_CTYPE", "LANG"):
         monkeypatch.setenv(variable, "de_DE.UTF-8")
+    # Babel reads the environment once, when babel.dates is imported (its LC_TIME default):
+    # set that too, or a process started under an English locale would hide a missing locale=.
+    monkeypatch.setattr("babel.dates.LC_TIME", "de_DE")
     assert format_period("2026-06", "en") == "June 2026"
     assert format_period("2025-03..", "en") == "since March 2025"
