@@ -57,6 +57,24 @@ def test_build_steps_are_read_from_the_summary_line():
     assert build_steps("up to date in 0.12 s (no input changed)\n") == {}
 
 
+def test_the_steps_of_variants_add_up_under_one_name():
+    output = (
+        "built in 70.0 s (80 executed, 0 from cache; check 0.5 s, execute 62.4 s,"
+        " trace usd_cny=7.18 0.6 s, html usd_cny=7.18 zh 3.2 s, html usd_cny=7.18 en 1.7 s,"
+        " trace usd_cny=7.216 0.6 s, html usd_cny=7.216 zh 0.3 s, html usd_cny=7.216 en 0.4 s,"
+        " pdf 58.0 s)\n"
+    )
+    # trace 0.6 + 0.6 = 1.2; html zh 3.2 + 0.3 = 3.5; html en 1.7 + 0.4 = 2.1
+    assert build_steps(output) == {
+        "check": 0.5,
+        "execute": 62.4,
+        "trace": 1.2,
+        "html zh": 3.5,
+        "html en": 2.1,
+        "pdf": 58.0,
+    }
+
+
 def test_each_goal_is_met_or_says_by_how_much_it_misses():
     assert verdict(1.17, ("<=", 1.5)) == "met"
     assert verdict(1.5, ("<=", 1.5)) == "met"

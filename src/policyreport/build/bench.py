@@ -82,11 +82,17 @@ print(time.monotonic() - started)
 
 
 def build_steps(output: str) -> dict[str, float]:
-    """The step timings of a build's closing summary line ({} when it was up to date)."""
+    """The step timings of a build's closing summary line ({} when it was up to date). A
+    variant's steps ("html usd_cny=7.2 zh") are added up under the step's own name ("html zh"),
+    so a batch of variants reads as one line."""
     found = _SUMMARY.search(output)
     if found is None:
         return {}
-    return {m["name"]: float(m["seconds"]) for m in _STEP.finditer(found["steps"])}
+    steps: dict[str, float] = {}
+    for match in _STEP.finditer(found["steps"]):
+        name = " ".join(word for word in match["name"].split() if "=" not in word)
+        steps[name] = round(steps.get(name, 0.0) + float(match["seconds"]), 1)
+    return steps
 
 
 def verdict(value: float, goal: tuple[str, float]) -> str:
