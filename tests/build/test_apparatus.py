@@ -3,11 +3,11 @@ each number's source in its tip, citations with ids and back-links from the appe
 the link to the other edition, how to cite, and the downloads."""
 
 import base64
-import importlib.util
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from fixture_report import fixture
 from reading_text import (
     SKIP_IN_EN,
     SKIP_IN_ZH,
@@ -28,15 +28,6 @@ from policyreport.build.spec import load_spec
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
-def _load_fixture_module():
-    path = FIXTURES / "build" / "fixture_dataset.py"
-    spec = importlib.util.spec_from_file_location("fixture_dataset", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-fixture = _load_fixture_module()
 EDITIONS = {"zh": "fixture.zh.html", "en": "fixture.en.html"}
 
 

@@ -3,28 +3,19 @@ numbered figures and tables, resolving links, appendices, a self-contained docum
 subset font, and the same bytes every time."""
 
 import base64
-import importlib.util
 import io
 import re
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from fixture_report import fixture
 
 from policyreport.errors import BuildError
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
-def _load_fixture_module():
-    path = FIXTURES / "build" / "fixture_dataset.py"
-    spec = importlib.util.spec_from_file_location("fixture_dataset", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-fixture = _load_fixture_module()
 assemble = fixture.assemble
 executed = fixture.executed_notebooks
 

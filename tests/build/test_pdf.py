@@ -3,7 +3,6 @@ same bytes for the same HTML, no WeasyPrint warning; and PDF/UA-1 on the real re
 `built_report`): pdfua finds nothing, one Figure with its alt text per chart, one Table per
 table, headings without gaps that the bookmarks follow, links that name their destination."""
 
-import importlib.util
 import io
 import re
 import tomllib
@@ -12,6 +11,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from bs4 import BeautifulSoup
+from fixture_report import fixture
 from pdf_structure import structure
 from pdfua import validate
 from pypdf import PdfReader
@@ -25,10 +25,6 @@ ACCEPTED = tomllib.loads(
     (Path(__file__).parents[1] / "fixtures" / "build" / "pdfua_accepted.toml").read_text("utf-8")
 )
 
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "build" / "fixture_dataset.py"
-_spec = importlib.util.spec_from_file_location("fixture_dataset", FIXTURE)
-fixture = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixture)
 
 pytestmark = pytest.mark.slow
 

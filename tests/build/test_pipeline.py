@@ -3,11 +3,11 @@ failing notebook through the CLI, parameter errors before any kernel starts, and
 report left exactly as it was by every failed or interrupted build (scoped specs:
 test_pipeline_scoped.py)."""
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from fixture_report import fixture
 
 from policyreport.build import execute, pipeline
 from policyreport.build.pipeline import BuildOptions, build_report
@@ -19,11 +19,6 @@ pytestmark = pytest.mark.slow
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 SPEC = FIXTURES / "build" / "report.toml"
 FAILING = FIXTURES / "build" / "failing.toml"
-_spec = importlib.util.spec_from_file_location(
-    "fixture_dataset", FIXTURES / "build" / "fixture_dataset.py"
-)
-fixture = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixture)
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:

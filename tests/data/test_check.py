@@ -15,15 +15,6 @@ from policyreport.errors import CoverageError, DataError, FactValueError, StaleE
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "check"
 
 
-@pytest.fixture
-def data_dir(tmp_path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(FIXTURES / "ok", target)
-    shutil.copy(paths.DATAPACKAGE, target / "datapackage.json")
-    shutil.copy(paths.DATA / "vocabulary.toml", target / "vocabulary.toml")
-    return target
-
-
 def test_fixture_page_is_fully_covered(data_dir):
     _dataset, (coverage,) = run_checks(data_dir)
     # 《三体》 is a title: no mention is read in it, so nothing is left to exclude

@@ -1,24 +1,12 @@
 """`policyreport sync`: the explicit home of the rewrite `check` only reports."""
 
 import json
-import shutil
 from pathlib import Path
-
-import pytest
 
 from policyreport import paths
 from policyreport.cli import main
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "check"
-
-
-@pytest.fixture
-def data_dir(tmp_path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(FIXTURES / "ok", target)
-    shutil.copy(paths.DATAPACKAGE, target / "datapackage.json")
-    shutil.copy(paths.DATA / "vocabulary.toml", target / "vocabulary.toml")
-    return target
 
 
 def _units(package: Path, resource: str) -> list[str]:
